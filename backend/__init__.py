@@ -1,0 +1,1 @@
+"""Roost: background jobs in a SQL store, with a live dashboard."""

@@ -1,0 +1,149 @@
+"""The `roost` command: run workers, enqueue jobs, serve the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from backend import logs
+from backend.jobs.errors import RoostError
+from backend.settings import Settings, describe
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except RoostError as exc:
+        print(f"roost: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    settings_help = "\n".join(f"  {name:<36} default {value}" for name, value in describe())
+    parser = argparse.ArgumentParser(
+        prog="roost",
+        description="Background jobs for Python in a SQL store, with a live dashboard.",
+        epilog=f"settings (environment variables):\n{settings_help}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(title="commands")
+    _add(sub, "worker", "run a worker process that claims and runs jobs", _worker, _worker_args)
+    _add(sub, "enqueue", "store one job", _enqueue, _enqueue_args)
+    return parser
+
+
+def _add(
+    sub: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    run: Callable[[argparse.Namespace], int | None],
+    configure: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    p = sub.add_parser(name, help=help_text, description=help_text)
+    p.add_argument("--database-url", help="store URL (ROOST_DATABASE_URL)")
+    configure(p)
+    p.set_defaults(run=run)
+
+
+def _worker_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--import",
+        dest="modules",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="module that defines jobs (repeat for more, or separate with commas)",
+    )
+    p.add_argument("--queues", help="comma-separated queues to work on (default: every queue)")
+    p.add_argument("--concurrency", type=int, help="job slots (ROOST_CONCURRENCY)")
+    p.add_argument("--burst", action="store_true", help="exit once nothing is due")
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from backend.jobs.registry import import_modules
+    from backend.jobs.store import Store
+    from backend.jobs.worker import Worker
+
+    settings = Settings.from_env(database_url=args.database_url, concurrency=args.concurrency)
+    logs.configure(settings.log_level)
+    sys.path.insert(0, os.getcwd())
+    import_modules([m for spec in args.modules for m in spec.split(",") if m])
+    queues = [q for q in (args.queues or "").split(",") if q] or None
+    store = Store(settings=settings)
+    worker = Worker(store, queues=queues, burst=args.burst)
+
+    async def run() -> None:
+        worker.install_signal_handlers()
+        await worker.run()
+
+    asyncio.run(run())
+    _exit_if_threads_linger()
+    return 0
+
+
+def _exit_if_threads_linger() -> None:
+    # A sync job blocked in C code cannot be interrupted; its job was handed back already, so
+    # leave now instead of waiting for the thread at interpreter exit.
+    if any(t.name.startswith("roost-job") for t in threading.enumerate()):
+        logging.shutdown()
+        os._exit(0)
+
+
+def _enqueue_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", help="the job's kind (registered function name)")
+    p.add_argument("--args", default="{}", help="JSON object (keyword args) or array")
+    p.add_argument("--queue", help="queue (default: the kind's, or 'default')")
+    p.add_argument("--priority", type=int, help="higher runs first (default 0)")
+    p.add_argument("--max-attempts", type=int)
+    p.add_argument("--delay", type=float, help="seconds from now")
+    p.add_argument("--at", help="ISO 8601 time with a zone, for example 2030-01-01T09:00:00Z")
+
+
+def _enqueue(args: argparse.Namespace) -> int:
+    from backend.jobs.enqueue import enqueue
+    from backend.jobs.errors import InvalidInput
+    from backend.jobs.store import Store
+
+    try:
+        payload = json.loads(args.args)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"--args is not valid JSON: {exc}") from None
+    run_at = None
+    if args.at:
+        try:
+            run_at = datetime.fromisoformat(args.at.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(f"--at {args.at!r} is not an ISO 8601 time") from None
+    store = Store(settings=Settings.from_env(database_url=args.database_url))
+    job_id = enqueue(
+        args.kind,
+        payload,
+        store=store,
+        queue=args.queue,
+        priority=args.priority,
+        max_attempts=args.max_attempts,
+        delay=args.delay,
+        run_at=run_at,
+    )
+    print(job_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Putting jobs into the store: one at a time or many in one transaction, now or later."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+
+from backend.jobs import sql
+from backend.jobs.errors import InvalidArgs, InvalidInput
+from backend.jobs.models import State, job_t
+from backend.jobs.registry import check_name, registry
+from backend.jobs.store import Store, get_store
+
+MAX_PRIORITY = 1_000_000
+INSERT_CHUNK = 2_000  # rows per INSERT statement in bulk enqueue
+
+
+@dataclass
+class NewJob:
+    """What a producer asks for; unset fields come from the kind's registered defaults."""
+
+    kind: str
+    args: dict[str, Any] | list[Any] = field(default_factory=dict)
+    queue: str | None = None
+    priority: int | None = None
+    max_attempts: int | None = None
+    timeout: float | None = None
+    run_at: datetime | float | None = None
+    delay: float | timedelta | None = None
+
+
+def enqueue(
+    kind: str,
+    args: dict[str, Any] | list[Any] | None = None,
+    *,
+    store: Store | None = None,
+    **options: Any,
+) -> int:
+    """Store one job and return its id. Options are the fields of `NewJob`."""
+    store = store or get_store()
+    new = NewJob(kind=kind, args={} if args is None else args, **options)
+    row = to_row(new, store.now())
+    with store.write() as conn:
+        _ensure_queues(store, conn, {row["queue"]})
+        return int(conn.execute(job_t.insert().returning(job_t.c.id), row).scalar_one())
+
+
+def enqueue_many(jobs: Iterable[NewJob], *, store: Store | None = None) -> list[int]:
+    """Store many jobs in one transaction (all or none) and return their ids in order."""
+    store = store or get_store()
+    now = store.now()
+    rows = [to_row(j, now) for j in jobs]
+    ids: list[int] = []
+    with store.write() as conn:
+        _ensure_queues(store, conn, {r["queue"] for r in rows})
+        for start in range(0, len(rows), INSERT_CHUNK):
+            ids.extend(_insert_chunk(conn, rows[start : start + INSERT_CHUNK]))
+    return ids
+
+
+def _insert_chunk(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    # One multi-row INSERT; SQLite hands out consecutive rowids inside a write transaction.
+    result = conn.execute(job_t.insert().values(list(rows)).returning(job_t.c.id))
+    return sorted(int(r[0]) for r in result)
+
+
+def _ensure_queues(store: Store, conn: Connection, names: set[str]) -> None:
+    new = [n for n in names if store.remember_queue(n)]
+    if new:
+        sql.insert_queues(conn, store.dialect, new, store.now())
+
+
+def to_row(new: NewJob, now: float) -> dict[str, Any]:
+    """Validate a NewJob and turn it into a job row; raise before anything is stored."""
+    check_name("kind", new.kind)
+    defaults = registry.options_for(new.kind)
+    queue = check_name("queue", new.queue if new.queue is not None else defaults.queue)
+    priority = new.priority if new.priority is not None else defaults.priority
+    if not isinstance(priority, int) or isinstance(priority, bool) or abs(priority) > MAX_PRIORITY:
+        raise InvalidInput(
+            f"priority must be a whole number from {-MAX_PRIORITY} to {MAX_PRIORITY}"
+        )
+    max_attempts = new.max_attempts if new.max_attempts is not None else defaults.max_attempts
+    if max_attempts is not None and (not isinstance(max_attempts, int) or max_attempts < 1):
+        raise InvalidInput("max_attempts must be a whole number of at least 1")
+    timeout = new.timeout if new.timeout is not None else defaults.timeout
+    if timeout is not None and not (isinstance(timeout, int | float) and 0 < timeout < math.inf):
+        raise InvalidInput("timeout must be a positive number of seconds")
+    run_at = resolve_run_at(new.run_at, new.delay, now)
+    return {
+        "kind": new.kind,
+        "queue": queue,
+        "args": dump_args(new.args),
+        "priority": priority,
+        "state": State.SCHEDULED.value if run_at > now else State.ENQUEUED.value,
+        "attempt": 0,
+        "max_attempts": max_attempts,
+        "timeout": timeout,
+        "min_backoff": defaults.min_backoff,
+        "max_backoff": defaults.max_backoff,
+        "max_retry_duration": defaults.max_retry_duration,
+        "created_at": now,
+        "run_at": run_at,
+        "cancel_requested": False,
+    }
+
+
+def resolve_run_at(
+    run_at: datetime | float | None, delay: float | timedelta | None, now: float
+) -> float:
+    """When a job becomes due, from an absolute time or a delay (not both)."""
+    if run_at is not None and delay is not None:
+        raise InvalidInput("give run_at or delay, not both")
+    if delay is not None:
+        seconds = delay.total_seconds() if isinstance(delay, timedelta) else delay
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise InvalidInput("delay must be a number of seconds")
+        if not 0 <= seconds < 100 * 365 * 86400:
+            raise InvalidInput("delay must be from 0 seconds to 100 years")
+        return now + float(seconds)
+    if run_at is None:
+        return now
+    if isinstance(run_at, datetime):
+        if run_at.tzinfo is None:
+            raise InvalidInput("run_at must carry a time zone, for example 2030-01-01T09:00:00Z")
+        return run_at.timestamp()
+    if isinstance(run_at, int | float) and not isinstance(run_at, bool) and math.isfinite(run_at):
+        return float(run_at)
+    raise InvalidInput("run_at must be a datetime with a time zone or seconds since the epoch")
+
+
+def dump_args(args: object) -> str:
+    """Serialise args as compact JSON, refusing anything that would not come back the same."""
+    if not isinstance(args, dict | list):
+        raise InvalidArgs(
+            f"args must be a JSON object (keyword arguments) or array, not {type(args).__name__}"
+        )
+    _check_json(args, "args")
+    return json.dumps(args, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _check_json(value: object, path: str) -> None:
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:
+        return
+    if kind is float:
+        if not math.isfinite(value):  # type: ignore[arg-type]
+            raise InvalidArgs(f"{path} is {value}; JSON has no NaN or infinity")
+        return
+    if isinstance(value, list) and kind is list:
+        for i, item in enumerate(value):
+            _check_json(item, f"{path}[{i}]")
+        return
+    if isinstance(value, dict) and kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise InvalidArgs(f"{path} has key {key!r}; JSON object keys must be strings")
+            _check_json(item, f"{path}[{key!r}]")
+        return
+    raise InvalidArgs(
+        f"{path} is a {kind.__name__}, which is not JSON; pass strings, numbers, booleans, "
+        "null, lists or dicts (for example an ISO string for a datetime)"
+    )

@@ -1,0 +1,71 @@
+"""Pruning finished jobs: succeeded ones after a day, dead ones after a week or above a cap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Select, delete, select
+
+from backend.jobs.models import State, attempt_t, job_t
+from backend.jobs.store import Store
+
+PRUNE_BATCH = 1_000  # rows per transaction, so pruning never holds the write lock for long
+MAX_BATCHES_PER_RUN = 50
+
+
+def prune(store: Store) -> int:
+    """Delete expired succeeded and dead jobs in small batches; return how many went."""
+    s = store.settings
+    now = store.now()
+    removed = _prune_older(store, State.SUCCEEDED.value, now - s.succeeded_retention_seconds)
+    removed += _prune_older(store, State.DEAD.value, now - s.dead_retention_seconds)
+    removed += _prune_over_cap(store, State.DEAD.value, s.dead_max)
+    return removed
+
+
+def _prune_older(store: Store, state: str, cutoff: float) -> int:
+    query = (
+        select(job_t.c.id)
+        .where(job_t.c.state == state, job_t.c.finished_at < cutoff)
+        .order_by(job_t.c.finished_at)
+    )
+    return _delete_batches(store, query)
+
+
+def _prune_over_cap(store: Store, state: str, cap: int) -> int:
+    with store.read() as conn:
+        boundary = conn.execute(
+            select(job_t.c.finished_at)
+            .where(job_t.c.state == state)
+            .order_by(job_t.c.finished_at.desc())
+            .offset(cap)
+            .limit(1)
+        ).scalar()
+    if boundary is None:
+        return 0
+    query = (
+        select(job_t.c.id)
+        .where(job_t.c.state == state, job_t.c.finished_at <= boundary)
+        .order_by(job_t.c.finished_at)
+    )
+    return _delete_batches(store, query)
+
+
+def _delete_batches(store: Store, query: Select[Any]) -> int:
+    total = 0
+    for _ in range(MAX_BATCHES_PER_RUN):
+        with store.write() as conn:
+            ids = [r[0] for r in conn.execute(query.limit(PRUNE_BATCH))]
+            if not ids:
+                break
+            delete_jobs(conn, ids)
+        total += len(ids)
+        if len(ids) < PRUNE_BATCH:
+            break
+    return total
+
+
+def delete_jobs(conn: Connection, ids: list[int]) -> int:
+    """Delete jobs and their recorded attempts."""
+    conn.execute(delete(attempt_t).where(attempt_t.c.job_id.in_(ids)))
+    return conn.execute(delete(job_t).where(job_t.c.id.in_(ids))).rowcount

@@ -1,0 +1,85 @@
+"""Creating the schema on first use and migrating an older store forward.
+
+The version lives in `roost_meta`. Each migration moves the schema one version up inside the
+caller's write transaction, so two processes opening a new file at once cannot both create it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select
+from sqlmodel import SQLModel
+
+from backend.jobs import models
+from backend.jobs.errors import SchemaError
+
+SCHEMA_VERSION = 1
+
+_SQLITE_COUNT_TRIGGERS = [
+    """
+    CREATE TRIGGER IF NOT EXISTS job_count_insert AFTER INSERT ON job BEGIN
+      INSERT INTO job_count (queue, state, n) VALUES (NEW.queue, NEW.state, 1)
+      ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS job_count_delete AFTER DELETE ON job BEGIN
+      UPDATE job_count SET n = n - 1 WHERE queue = OLD.queue AND state = OLD.state;
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS job_count_update AFTER UPDATE OF state, queue ON job
+    WHEN OLD.state IS NOT NEW.state OR OLD.queue IS NOT NEW.queue BEGIN
+      UPDATE job_count SET n = n - 1 WHERE queue = OLD.queue AND state = OLD.state;
+      INSERT INTO job_count (queue, state, n) VALUES (NEW.queue, NEW.state, 1)
+      ON CONFLICT (queue, state) DO UPDATE SET n = n + 1;
+    END
+    """,
+]
+
+
+def _create_v1(conn: Connection, dialect: str) -> None:
+    SQLModel.metadata.create_all(conn, tables=_tables())
+    for ddl in _SQLITE_COUNT_TRIGGERS:
+        conn.exec_driver_sql(ddl)
+
+
+MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {1: _create_v1}
+
+
+def ensure_schema(conn: Connection, dialect: str) -> int:
+    """Bring the store to SCHEMA_VERSION; return the version found before."""
+    models.meta_t.create(conn, checkfirst=True)
+    row = conn.execute(
+        select(models.meta_t.c.value).where(models.meta_t.c.key == "schema_version")
+    ).first()
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the store has schema version {found}, newer than this Roost's {SCHEMA_VERSION}; "
+            "upgrade Roost"
+        )
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](conn, dialect)
+        _set_version(conn, version, insert=found == 0 and version == 1)
+    return found
+
+
+def _set_version(conn: Connection, version: int, insert: bool) -> None:
+    meta = models.meta_t
+    if insert:
+        conn.execute(meta.insert().values(key="schema_version", value=str(version)))
+    else:
+        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(version)))
+
+
+def _tables() -> list:
+    return [
+        models.job_t,
+        models.attempt_t,
+        models.queue_t,
+        models.worker_t,
+        models.stats_t,
+        models.count_t,
+    ]

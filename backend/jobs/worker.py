@@ -1,0 +1,380 @@
+"""The worker process: claim due jobs in batches, run them in slots, report back in batches.
+
+One asyncio loop drives everything. Store work happens on a single database thread, so the loop
+never blocks on SQLite; finished attempts are buffered and written together with the next
+claim, which is where the speed on SQLite comes from (one writer at a time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import signal
+import socket
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from secrets import token_hex
+from typing import Any, TypeVar
+
+from backend.jobs import claims, retention
+from backend.jobs.claims import Outcome
+from backend.jobs.models import State
+from backend.jobs.registry import JobFunction, Registry, registry
+from backend.jobs.runner import JobContext, Result, Running, execute
+from backend.jobs.store import Store
+from backend.logs import job_fields
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RETENTION_EVERY_SECONDS = 60.0
+OPTION_FIELDS = ("max_attempts", "timeout", "min_backoff", "max_backoff", "max_retry_duration")
+
+
+class Worker:
+    """One worker process's engine: `await worker.run()` until stopped (or drained, in burst)."""
+
+    def __init__(
+        self,
+        store: Store,
+        queues: list[str] | None = None,
+        concurrency: int | None = None,
+        burst: bool = False,
+        kinds: Registry | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = store.settings
+        self.queues = queues or None
+        self.concurrency = concurrency or self.settings.concurrency
+        self.capacity = self.concurrency + self.settings.prefetch
+        self.burst = burst
+        self.kinds = kinds or registry
+        self.rng = rng
+        self.id = f"{socket.gethostname()}:{os.getpid()}:{token_hex(3)}"
+        self._db = ThreadPoolExecutor(1, thread_name_prefix="roost-db")
+        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="roost-job")
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._running: dict[int, Running] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._outcomes: list[Outcome] = []
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._stopping = False
+        self._more_waiting = True
+        self._seen_version: int | None = None
+        self._next_due: float | None = None
+        self._queue_settings: dict[str, dict[str, Any]] = {}
+        self._rotate = 0
+        self._poll = store.engine.raw_connection()
+        self._last_prune = 0.0
+        self._hand_back_now = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Register, work until stopped (or, in burst mode, until nothing is due), then leave."""
+        await self._in_db(self._register)
+        log.info(
+            "worker started with %d slots on %s",
+            self.concurrency,
+            ",".join(self.queues) if self.queues else "every queue",
+            extra={"action": "worker_started", "worker": self.id},
+        )
+        dispatcher = asyncio.create_task(self._dispatch())
+        beater = asyncio.create_task(self._heartbeats())
+        stopper = asyncio.create_task(self._stop.wait())
+        await asyncio.wait({dispatcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        self._stopping = True
+        self._wake.set()
+        await self._drain_running()
+        await dispatcher
+        beater.cancel()
+        stopper.cancel()
+        await self._in_db(self._leave)
+        self._poll.close()
+        self._db.shutdown(wait=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        log.info("worker stopped", extra={"action": "worker_stopped", "worker": self.id})
+
+    def request_stop(self) -> None:
+        """Stop claiming; running jobs get the grace period to finish."""
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        if self._stop.is_set():
+            log.warning("second %s: handing running jobs back now", sig.name)
+            self._hand_back_now = True
+            self._wake.set()
+            return
+        log.info(
+            "%s received: finishing running jobs for up to %g s",
+            sig.name,
+            self.settings.shutdown_grace_seconds,
+            extra={"action": "worker_stopping"},
+        )
+        self.request_stop()
+
+    async def _drain_running(self) -> None:
+        deadline = time.monotonic() + self.settings.shutdown_grace_seconds
+        while self._tasks and not self._hand_back_now and time.monotonic() < deadline:
+            await asyncio.wait(set(self._tasks.values()), timeout=0.1)
+        leftover = list(self._tasks)
+        for job_id, task in self._tasks.items():
+            running = self._running.get(job_id)
+            if running is not None:
+                running.cancel()
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        if leftover:
+            handed = await self._in_db(self._hand_back, leftover)
+            log.info(
+                "handed %d unfinished jobs back without spending an attempt",
+                handed,
+                extra={"action": "jobs_handed_back", "worker": self.id},
+            )
+
+    # -- dispatch ----------------------------------------------------------------------------
+
+    async def _dispatch(self) -> None:
+        while True:
+            outcomes, self._outcomes = self._outcomes, []
+            want = 0 if self._stopping else self.capacity - len(self._tasks)
+            look = want > 0 and self._worth_looking()
+            if outcomes or look:
+                claimed = await self._in_db(self._step, outcomes, want if look else 0)
+                self._start(claimed)
+                if look:
+                    self._more_waiting = len(claimed) >= want
+                    if self.burst and not claimed and not self._tasks and not self._outcomes:
+                        return
+                continue
+            if self._stopping and not self._tasks:
+                return
+            if self.burst and not self._tasks and not self._outcomes:
+                self._more_waiting = True  # look once more; an empty look ends the burst
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+
+    def _worth_looking(self) -> bool:
+        # Cheap checks first: a claim takes SQLite's write lock, a data_version read does not.
+        if self._more_waiting:
+            self._seen_version = self._data_version()
+            return True
+        version = self._data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            return True
+        return self._next_due is not None and self.store.now() >= self._next_due
+
+    def _data_version(self) -> int:
+        cur = self._poll.cursor()
+        try:
+            return int(cur.execute("PRAGMA data_version").fetchone()[0])
+        finally:
+            cur.close()
+
+    def _step(self, outcomes: list[Outcome], want: int) -> list[dict[str, Any]]:
+        """On the database thread: write finished attempts and claim up to `want` jobs."""
+        now = self.store.now()
+        if want and not outcomes:
+            with self.store.read() as conn:
+                if not claims.has_work(conn, self.queues, now):
+                    self._next_due = claims.next_due(conn)
+                    return []
+        report = None
+        claimed: list[dict[str, Any]] = []
+        with self.store.write() as conn:
+            if outcomes:
+                report = claims.finish(
+                    conn,
+                    self.store.dialect,
+                    self.id,
+                    outcomes,
+                    now,
+                    self.settings.max_attempts,
+                    self._queue_settings,
+                    self.rng,
+                )
+            if want:
+                claimed, self._queue_settings = claims.claim(
+                    conn,
+                    self.id,
+                    self.queues,
+                    want,
+                    now,
+                    self.settings.lease_seconds,
+                    self._rotate,
+                )
+                self._rotate += 1
+                self._next_due = claims.next_due(conn)
+        if report is not None:
+            self._log_outcomes(outcomes, report)
+        return claimed
+
+    def _start(self, claimed: list[dict[str, Any]]) -> None:
+        for job in claimed:
+            fn = self.kinds.get(job["kind"])
+            if fn is not None:
+                _fill_defaults(job, fn)
+            ctx = JobContext(
+                id=job["id"], kind=job["kind"], queue=job["queue"], attempt=job["attempt"]
+            )
+            self._running[job["id"]] = Running(ctx)
+            self._tasks[job["id"]] = asyncio.create_task(self._run_one(job, fn))
+
+    async def _run_one(self, job: dict[str, Any], fn: JobFunction | None) -> None:
+        running = self._running[job["id"]]
+        try:
+            async with self._slots:
+                started = self.store.now()
+                log.debug("job started", extra=job_fields(job, action="job_started"))
+                if running.interrupt is not None:
+                    result = Result(
+                        State.CANCELLED.value, "JobCancelled", "cancelled before it ran"
+                    )
+                else:
+                    result = await execute(fn, job["args"], running, job["timeout"], self._pool)
+            self._outcomes.append(
+                Outcome(
+                    job=job,
+                    status=result.status,
+                    started_at=started,
+                    finished_at=self.store.now(),
+                    error_class=result.error_class,
+                    error_message=result.error_message,
+                    traceback=result.traceback,
+                )
+            )
+        finally:
+            self._running.pop(job["id"], None)
+            self._tasks.pop(job["id"], None)
+            self._wake.set()
+
+    def _log_outcomes(self, outcomes: list[Outcome], report: claims.FinishReport) -> None:
+        for outcome in outcomes:
+            job = outcome.job
+            state = report.states.get(job["id"])
+            ms = round((outcome.finished_at - outcome.started_at) * 1000, 1)
+            fields = job_fields(job, worker=self.id, duration_ms=ms)
+            if state is None:
+                log.warning(
+                    "job was taken from this worker before it finished; result dropped",
+                    extra={**fields, "action": "job_lost"},
+                )
+            elif state == State.SUCCEEDED.value:
+                log.info("job succeeded", extra={**fields, "action": "job_succeeded"})
+            elif state == State.RETRYING.value:
+                log.info(
+                    "job failed with %s: %s; will retry",
+                    outcome.error_class,
+                    outcome.error_message,
+                    extra={**fields, "action": "job_retrying"},
+                )
+            elif state == State.DEAD.value:
+                log.error(
+                    "job failed with %s: %s; no attempts left, now dead",
+                    outcome.error_class,
+                    outcome.error_message,
+                    extra={**fields, "action": "job_dead"},
+                )
+            else:
+                log.info("job cancelled while running", extra={**fields, "action": "job_cancelled"})
+
+    # -- heartbeats, rescue, retention -------------------------------------------------------
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_seconds)
+            try:
+                cancel = await self._in_db(self._beat, len(self._running))
+            except Exception:
+                log.exception("heartbeat failed; will try again", extra={"action": "heartbeat"})
+                continue
+            for job_id in cancel:
+                running = self._running.get(job_id)
+                if running is not None:
+                    running.cancel()
+
+    def _beat(self, busy: int) -> list[int]:
+        now = self.store.now()
+        lease = self.settings.lease_seconds
+        with self.store.write() as conn:
+            cancel = claims.heartbeat(conn, self._row(now), busy, now, lease)
+            rescued = claims.rescue(
+                conn, self.store.dialect, now, self.settings.max_attempts, self.rng
+            )
+            claims.prune_workers(conn, now - 3 * lease)
+        log.debug("heartbeat", extra={"action": "heartbeat", "worker": self.id})
+        for job, state in rescued:
+            log.warning(
+                "took back job from %s whose lease lapsed; now %s",
+                job["worker_id"],
+                state,
+                extra=job_fields(job, action="lease_rescued", worker=self.id),
+            )
+        if now - self._last_prune >= RETENTION_EVERY_SECONDS:
+            self._last_prune = now
+            retention.prune(self.store)
+        return cancel
+
+    def _register(self) -> None:
+        now = self.store.now()
+        with self.store.write() as conn:
+            claims.register_worker(conn, self._row(now))
+            rescued = claims.rescue(
+                conn, self.store.dialect, now, self.settings.max_attempts, self.rng
+            )
+        for job, state in rescued:
+            log.warning(
+                "took back job from %s whose lease lapsed; now %s",
+                job["worker_id"],
+                state,
+                extra=job_fields(job, action="lease_rescued", worker=self.id),
+            )
+
+    def _hand_back(self, ids: list[int]) -> int:
+        with self.store.write() as conn:
+            return claims.hand_back(conn, self.id, ids)
+
+    def _leave(self) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        if outcomes:
+            self._step(outcomes, 0)
+        with self.store.write() as conn:
+            claims.unregister_worker(conn, self.id)
+
+    def _row(self, now: float) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "queues": json.dumps(self.queues or []),
+            "slots": self.concurrency,
+            "busy": len(self._running),
+            "started_at": now,
+            "heartbeat_at": now,
+            "stopping": self._stopping,
+        }
+
+    async def _in_db(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
+
+
+def _fill_defaults(job: dict[str, Any], fn: JobFunction) -> None:
+    # Jobs enqueued by a producer that did not import the kind take the worker's defaults.
+    for name in OPTION_FIELDS:
+        if job.get(name) is None:
+            job[name] = getattr(fn.options, name)
