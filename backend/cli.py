@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands")
     _add(sub, "worker", "run a worker process that claims and runs jobs", _worker, _worker_args)
     _add(sub, "enqueue", "store one job", _enqueue, _enqueue_args)
+    _add(sub, "serve", "serve the API, the /jobstats stream and the dashboard", _serve, _serve_args)
     return parser
 
 
@@ -142,6 +143,33 @@ def _enqueue(args: argparse.Namespace) -> int:
         run_at=run_at,
     )
     print(job_id)
+    return 0
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", help="address to listen on (ROOST_HOST; default loopback only)")
+    p.add_argument("--port", type=int, help="port to listen on (ROOST_PORT)")
+    p.add_argument("--root-path", help="path prefix behind a reverse proxy (ROOST_ROOT_PATH)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from backend.api import create_app
+
+    settings = Settings.from_env(
+        database_url=args.database_url, host=args.host, port=args.port, root_path=args.root_path
+    )
+    logs.configure(settings.log_level)
+    app = create_app(settings=settings)
+    log.info(
+        "serving on http://%s:%d%s/",
+        settings.host,
+        settings.port,
+        settings.root_path,
+        extra={"action": "serve_started"},
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
     return 0
 
 

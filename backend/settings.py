@@ -14,13 +14,14 @@ DEFAULT_POLL_SECONDS = 0.005  # how often an idle worker looks for a change in t
 DEFAULT_SHUTDOWN_GRACE_SECONDS = 25.0
 DEFAULT_BUSY_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_ATTEMPTS = 25
-DEFAULT_PREFETCH = 0  # jobs claimed beyond the free slots; 0 means as many as the slots
 DEFAULT_SUCCEEDED_RETENTION_SECONDS = 24 * 3600.0
 DEFAULT_DEAD_RETENTION_SECONDS = 7 * 24 * 3600.0
 DEFAULT_DEAD_MAX = 10_000
 DEFAULT_STATS_INTERVAL_SECONDS = 1.0
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_ROOT_PATH = ""  # path prefix the API and dashboard are served under, such as /roost
+DEFAULT_DASHBOARD_DIR = ""  # built dashboard; empty means frontend/dist in the source tree
 DEFAULT_LOG_LEVEL = "INFO"
 
 
@@ -36,13 +37,14 @@ class Settings:
     shutdown_grace_seconds: float = DEFAULT_SHUTDOWN_GRACE_SECONDS
     busy_timeout_seconds: float = DEFAULT_BUSY_TIMEOUT_SECONDS
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    prefetch: int = DEFAULT_PREFETCH
     succeeded_retention_seconds: float = DEFAULT_SUCCEEDED_RETENTION_SECONDS
     dead_retention_seconds: float = DEFAULT_DEAD_RETENTION_SECONDS
     dead_max: int = DEFAULT_DEAD_MAX
     stats_interval_seconds: float = DEFAULT_STATS_INTERVAL_SECONDS
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    root_path: str = DEFAULT_ROOT_PATH
+    dashboard_dir: str = DEFAULT_DASHBOARD_DIR
     log_level: str = DEFAULT_LOG_LEVEL
 
     @classmethod
@@ -71,6 +73,12 @@ class Settings:
             raise ConfigError("ROOST_HEARTBEAT_SECONDS must be shorter than ROOST_LEASE_SECONDS")
         if self.max_attempts < 1:
             raise ConfigError("ROOST_MAX_ATTEMPTS must be at least 1")
+        if self.stats_interval_seconds <= 0:
+            raise ConfigError("ROOST_STATS_INTERVAL_SECONDS must be greater than 0")
+        if self.root_path and (not self.root_path.startswith("/") or self.root_path.endswith("/")):
+            raise ConfigError(
+                "ROOST_ROOT_PATH must start with '/' and not end with one, like /roost"
+            )
 
 
 def env_name(field_name: str) -> str:

@@ -2,21 +2,22 @@
 
 Each runs inside the caller's write transaction and is guarded by the state it expects, so a
 worker whose lease was taken over, or a person who killed a job meanwhile, always wins cleanly.
+They are compiled once and run on a raw cursor: this is the path every job takes twice.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 
 from backend.jobs import sql
 from backend.jobs.models import State, attempt_t, count_t, job_t, queue_t, worker_t
 from backend.jobs.retry import RetryPolicy, after_failure
+from backend.jobs.sql import Cursor, RawStatement
 
 CLAIM_COLUMNS = (
     job_t.c.id,
@@ -35,6 +36,8 @@ CLAIM_COLUMNS = (
 )
 DUE_STATES = (State.SCHEDULED.value, State.RETRYING.value)
 LEASE_LAPSED = "LeaseExpired"
+P = bindparam
+PROCESSING = State.PROCESSING.value
 
 
 @dataclass
@@ -58,55 +61,187 @@ class FinishReport:
     lost: list[int] = field(default_factory=list)
 
 
-def promote_due(conn: Connection, now: float) -> int:
-    """Turn scheduled and retrying jobs whose time has come into enqueued ones."""
-    stmt = (
+def _mine(worker: str = "worker") -> Any:
+    return and_(job_t.c.state == PROCESSING, job_t.c.worker_id == P(worker))
+
+
+PROMOTE = RawStatement(
+    lambda d: (
         update(job_t)
-        .where(job_t.c.state.in_(DUE_STATES), job_t.c.run_at <= now)
+        .where(sql.one_of(job_t.c.state, DUE_STATES), job_t.c.run_at <= P("now"))
         .values(state=State.ENQUEUED.value)
     )
-    return conn.execute(stmt).rowcount
-
-
-def queue_settings(conn: Connection) -> dict[str, dict[str, Any]]:
-    return {r["name"]: dict(r) for r in conn.execute(select(queue_t)).mappings()}
-
-
-def queues_with_work(conn: Connection, queues: list[str] | None) -> dict[str, int]:
-    """Enqueued and processing counts per queue that has enqueued jobs, from the counters."""
-    stmt = select(count_t.c.queue, count_t.c.state, count_t.c.n).where(
-        count_t.c.state.in_((State.ENQUEUED.value, State.PROCESSING.value)), count_t.c.n > 0
+)
+QUEUE_SETTINGS = RawStatement(lambda d: select(queue_t))
+READY_COUNTS = RawStatement(
+    lambda d: select(count_t.c.queue, count_t.c.state, count_t.c.n).where(
+        sql.one_of(count_t.c.state, (State.ENQUEUED.value, PROCESSING)), count_t.c.n > 0
     )
-    if queues:
-        stmt = stmt.where(count_t.c.queue.in_(queues))
-    ready: dict[str, int] = {}
+)
+ANY_DUE = RawStatement(
+    lambda d: (
+        select(job_t.c.id)
+        .where(sql.one_of(job_t.c.state, DUE_STATES), job_t.c.run_at <= P("now"))
+        .limit(1)
+    )
+)
+NEXT_DUE = RawStatement(
+    lambda d: select(func.min(job_t.c.run_at)).where(sql.one_of(job_t.c.state, DUE_STATES))
+)
+
+
+def _claim_stmt(_dialect: str) -> Any:
+    ids = (
+        select(job_t.c.id)
+        .where(job_t.c.state == State.ENQUEUED.value, job_t.c.queue == P("queue"))
+        .order_by(job_t.c.priority.desc(), job_t.c.run_at, job_t.c.id)
+        .limit(P("limit"))
+        .scalar_subquery()
+    )
+    return (
+        update(job_t)
+        .where(job_t.c.id.in_(ids), job_t.c.state == State.ENQUEUED.value)
+        .values(
+            state=PROCESSING,
+            worker_id=P("worker"),
+            attempt=job_t.c.attempt + 1,
+            started_at=P("now"),
+            first_started_at=func.coalesce(job_t.c.first_started_at, P("now")),
+            finished_at=None,
+            lease_until=P("lease_until"),
+            cancel_requested=False,
+        )
+        .returning(*CLAIM_COLUMNS)
+    )
+
+
+CLAIM = RawStatement(_claim_stmt)
+SUCCEED = RawStatement(
+    lambda d: (
+        update(job_t)
+        .where(sql.id_in(job_t.c.id, d), _mine())
+        .values(state=State.SUCCEEDED.value, finished_at=P("now"), lease_until=None)
+        .returning(job_t.c.id)
+    )
+)
+FAIL = RawStatement(
+    lambda d: (
+        update(job_t)
+        .where(job_t.c.id == P("id"), _mine())
+        .values(
+            state=P("state"),
+            run_at=P("run_at"),
+            finished_at=P("now"),
+            lease_until=None,
+            error=P("error"),
+        )
+    )
+)
+RECORD_ATTEMPT = RawStatement(
+    lambda d: attempt_t.insert().values(
+        {
+            c: P(c)
+            for c in (
+                "job_id",
+                "attempt",
+                "worker_id",
+                "started_at",
+                "finished_at",
+                "outcome",
+                "error_class",
+                "error_message",
+                "traceback",
+            )
+        }
+    )
+)
+HAND_BACK = RawStatement(
+    lambda d: (
+        update(job_t)
+        .where(sql.id_in(job_t.c.id, d), _mine())
+        .values(
+            state=State.ENQUEUED.value,
+            attempt=job_t.c.attempt - 1,
+            worker_id=None,
+            lease_until=None,
+            started_at=None,
+        )
+    )
+)
+WORKER_COLUMNS = (
+    "id",
+    "host",
+    "pid",
+    "queues",
+    "slots",
+    "busy",
+    "started_at",
+    "heartbeat_at",
+    "stopping",
+)
+INSERT_WORKER = RawStatement(lambda d: worker_t.insert().values({c: P(c) for c in WORKER_COLUMNS}))
+DELETE_WORKER = RawStatement(lambda d: delete(worker_t).where(worker_t.c.id == P("worker")))
+BEAT = RawStatement(
+    lambda d: (
+        update(worker_t)
+        .where(worker_t.c.id == P("worker"))
+        .values(heartbeat_at=P("now"), busy=P("busy"), stopping=P("stopping"))
+    )
+)
+EXTEND_LEASES = RawStatement(
+    lambda d: update(job_t).where(_mine()).values(lease_until=P("lease_until"))
+)
+CANCEL_WANTED = RawStatement(
+    lambda d: select(job_t.c.id).where(_mine(), job_t.c.cancel_requested.is_(True))
+)
+LAPSED = RawStatement(
+    lambda d: select(
+        *CLAIM_COLUMNS, job_t.c.worker_id, job_t.c.started_at, job_t.c.lease_until
+    ).where(job_t.c.state == PROCESSING, job_t.c.lease_until < P("now"))
+)
+PRUNE_WORKERS = RawStatement(
+    lambda d: delete(worker_t).where(worker_t.c.heartbeat_at < P("older_than"))
+)
+
+
+def promote_due(cur: Cursor, now: float) -> int:
+    """Turn scheduled and retrying jobs whose time has come into enqueued ones."""
+    return cur.rowcount(PROMOTE, now=now)
+
+
+def queue_settings(cur: Cursor) -> dict[str, dict[str, Any]]:
+    return {r["name"]: r for r in cur.rows(QUEUE_SETTINGS)}
+
+
+def queues_with_work(cur: Cursor, queues: list[str] | None) -> dict[str, int]:
+    """Queues with enqueued jobs (among `queues`, if given), each with its processing count."""
+    ready: set[str] = set()
     busy: dict[str, int] = defaultdict(int)
-    for queue, state, n in conn.execute(stmt):
-        if state == State.ENQUEUED.value:
-            ready[queue] = n
+    for row in cur.rows(READY_COUNTS):
+        if queues and row["queue"] not in queues:
+            continue
+        if row["state"] == State.ENQUEUED.value:
+            ready.add(row["queue"])
         else:
-            busy[queue] = n
+            busy[row["queue"]] = row["n"]
     return {q: busy[q] for q in ready}
 
 
-def has_work(conn: Connection, queues: list[str] | None, now: float) -> bool:
+def has_work(cur: Cursor, queues: list[str] | None, now: float) -> bool:
     """A cheap read: is anything enqueued, or due, that this worker might claim?"""
-    if queues_with_work(conn, queues):
+    if queues_with_work(cur, queues):
         return True
-    due = select(job_t.c.id).where(job_t.c.state.in_(DUE_STATES), job_t.c.run_at <= now)
-    if queues:
-        due = due.where(job_t.c.queue.in_(queues))
-    return conn.execute(due.limit(1)).first() is not None
+    return cur.scalar(ANY_DUE, now=now) is not None
 
 
-def next_due(conn: Connection) -> float | None:
+def next_due(cur: Cursor) -> float | None:
     """The earliest run_at of any scheduled or retrying job."""
-    stmt = select(func.min(job_t.c.run_at)).where(job_t.c.state.in_(DUE_STATES))
-    return conn.execute(stmt).scalar()
+    value = cur.scalar(NEXT_DUE)
+    return None if value is None else float(value)
 
 
 def claim(
-    conn: Connection,
+    cur: Cursor,
     worker_id: str,
     queues: list[str] | None,
     limit: int,
@@ -115,9 +250,9 @@ def claim(
     rotate: int = 0,
 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Claim up to `limit` due jobs, by priority then age, from queues that are not paused."""
-    promote_due(conn, now)
-    settings = queue_settings(conn)
-    candidates = queues_with_work(conn, queues)
+    promote_due(cur, now)
+    settings = queue_settings(cur)
+    candidates = queues_with_work(cur, queues)
     names = sorted(candidates)
     if names:
         shift = rotate % len(names)
@@ -128,7 +263,16 @@ def claim(
             break
         room = _room_in_queue(settings.get(name), candidates[name], limit - len(claimed))
         if room > 0:
-            claimed.extend(_claim_from(conn, worker_id, name, room, now, lease_seconds))
+            claimed.extend(
+                cur.rows(
+                    CLAIM,
+                    queue=name,
+                    limit=room,
+                    worker=worker_id,
+                    now=now,
+                    lease_until=now + lease_seconds,
+                )
+            )
     claimed.sort(key=lambda j: (-j["priority"], j["run_at"], j["id"]))
     return claimed, settings
 
@@ -142,37 +286,8 @@ def _room_in_queue(setting: dict[str, Any] | None, processing: int, wanted: int)
     return wanted if cap is None else max(0, min(wanted, cap - processing))
 
 
-def _claim_from(
-    conn: Connection, worker_id: str, queue: str, limit: int, now: float, lease: float
-) -> list[dict[str, Any]]:
-    ids = (
-        select(job_t.c.id)
-        .where(job_t.c.state == State.ENQUEUED.value, job_t.c.queue == queue)
-        .order_by(job_t.c.priority.desc(), job_t.c.run_at, job_t.c.id)
-        .limit(limit)
-        .scalar_subquery()
-    )
-    stmt = (
-        update(job_t)
-        .where(job_t.c.id.in_(ids), job_t.c.state == State.ENQUEUED.value)
-        .values(
-            state=State.PROCESSING.value,
-            worker_id=worker_id,
-            attempt=job_t.c.attempt + 1,
-            started_at=now,
-            first_started_at=func.coalesce(job_t.c.first_started_at, now),
-            finished_at=None,
-            lease_until=now + lease,
-            cancel_requested=False,
-        )
-        .returning(*CLAIM_COLUMNS)
-    )
-    return [dict(r) for r in conn.execute(stmt).mappings()]
-
-
 def finish(
-    conn: Connection,
-    dialect: str,
+    cur: Cursor,
     worker_id: str,
     outcomes: list[Outcome],
     now: float,
@@ -182,48 +297,31 @@ def finish(
 ) -> FinishReport:
     """Write each outcome, but only for jobs this worker still holds."""
     report = FinishReport()
-    done = [o for o in outcomes if o.status == State.SUCCEEDED.value]
-    _finish_succeeded(conn, worker_id, done, now, report)
+    done = [o.job["id"] for o in outcomes if o.status == State.SUCCEEDED.value]
+    if done:
+        ids = sql.ids_value(cur.dialect, done)
+        written = {r[0] for r in cur.run(SUCCEED, ids=ids, worker=worker_id, now=now).fetchall()}
+        for job_id in done:
+            if job_id in written:
+                report.states[job_id] = State.SUCCEEDED.value
+            else:
+                report.lost.append(job_id)
     for outcome in outcomes:
         if outcome.status != State.SUCCEEDED.value:
-            _finish_unsuccessful(
-                conn, worker_id, outcome, now, default_attempts, settings, rng, report
+            policy = RetryPolicy.resolve(
+                outcome.job, settings.get(outcome.job["queue"]), default_attempts
             )
-    sql.add_stats(conn, dialect, _stats_rows(outcomes, report, now))
+            _finish_unsuccessful(cur, worker_id, outcome, now, policy, rng, report)
+    sql.add_stats_raw(cur, _stats_rows(outcomes, report, now))
     return report
 
 
-def _finish_succeeded(
-    conn: Connection, worker_id: str, done: list[Outcome], now: float, report: FinishReport
-) -> None:
-    if not done:
-        return
-    ids = [o.job["id"] for o in done]
-    stmt = (
-        update(job_t)
-        .where(
-            job_t.c.id.in_(ids),
-            job_t.c.state == State.PROCESSING.value,
-            job_t.c.worker_id == worker_id,
-        )
-        .values(state=State.SUCCEEDED.value, finished_at=now, lease_until=None)
-        .returning(job_t.c.id)
-    )
-    written = {r[0] for r in conn.execute(stmt)}
-    for job_id in ids:
-        if job_id in written:
-            report.states[job_id] = State.SUCCEEDED.value
-        else:
-            report.lost.append(job_id)
-
-
 def _finish_unsuccessful(
-    conn: Connection,
+    cur: Cursor,
     worker_id: str,
     outcome: Outcome,
     now: float,
-    default_attempts: int,
-    settings: dict[str, dict[str, Any]],
+    policy: RetryPolicy,
     rng: random.Random | None,
     report: FinishReport,
 ) -> None:
@@ -231,40 +329,26 @@ def _finish_unsuccessful(
     if outcome.status == State.CANCELLED.value:
         state, run_at = State.CANCELLED.value, now
     else:
-        policy = RetryPolicy.resolve(job, settings.get(job["queue"]), default_attempts)
         state, run_at = after_failure(job["attempt"], job["first_started_at"], now, policy, rng)
     error = f"{outcome.error_class}: {outcome.error_message}"
-    stmt = (
-        update(job_t)
-        .where(
-            job_t.c.id == job["id"],
-            job_t.c.state == State.PROCESSING.value,
-            job_t.c.worker_id == worker_id,
-        )
-        .values(state=state, run_at=run_at, finished_at=now, lease_until=None, error=error)
+    written = cur.rowcount(
+        FAIL, id=job["id"], worker=worker_id, state=state, run_at=run_at, now=now, error=error
     )
-    if conn.execute(stmt).rowcount != 1:
+    if written != 1:
         report.lost.append(job["id"])
         return
     report.states[job["id"]] = state
-    record_attempt(conn, job["id"], job["attempt"], worker_id, outcome)
-
-
-def record_attempt(
-    conn: Connection, job_id: int, attempt: int, worker_id: str | None, outcome: Outcome
-) -> None:
-    conn.execute(
-        attempt_t.insert().values(
-            job_id=job_id,
-            attempt=attempt,
-            worker_id=worker_id,
-            started_at=outcome.started_at,
-            finished_at=outcome.finished_at,
-            outcome=outcome.status,
-            error_class=outcome.error_class,
-            error_message=outcome.error_message,
-            traceback=outcome.traceback,
-        )
+    cur.run(
+        RECORD_ATTEMPT,
+        job_id=job["id"],
+        attempt=job["attempt"],
+        worker_id=worker_id,
+        started_at=outcome.started_at,
+        finished_at=outcome.finished_at,
+        outcome=outcome.status,
+        error_class=outcome.error_class,
+        error_message=outcome.error_message,
+        traceback=outcome.traceback,
     )
 
 
@@ -283,67 +367,44 @@ def _stats_rows(outcomes: list[Outcome], report: FinishReport, now: float) -> li
     ]
 
 
-def hand_back(conn: Connection, worker_id: str, ids: list[int]) -> int:
+def hand_back(cur: Cursor, worker_id: str, ids: list[int]) -> int:
     """Return unfinished jobs to the queue without spending an attempt."""
     if not ids:
         return 0
-    stmt = (
-        update(job_t)
-        .where(
-            job_t.c.id.in_(ids),
-            job_t.c.state == State.PROCESSING.value,
-            job_t.c.worker_id == worker_id,
-        )
-        .values(
-            state=State.ENQUEUED.value,
-            attempt=job_t.c.attempt - 1,
-            worker_id=None,
-            lease_until=None,
-            started_at=None,
-        )
-    )
-    return conn.execute(stmt).rowcount
+    return cur.rowcount(HAND_BACK, ids=sql.ids_value(cur.dialect, ids), worker=worker_id)
 
 
-def register_worker(conn: Connection, row: dict[str, Any]) -> None:
-    conn.execute(delete(worker_t).where(worker_t.c.id == row["id"]))
-    conn.execute(worker_t.insert().values(**row))
+def register_worker(cur: Cursor, row: dict[str, Any]) -> None:
+    cur.run(DELETE_WORKER, worker=row["id"])
+    cur.run(INSERT_WORKER, **row)
 
 
-def unregister_worker(conn: Connection, worker_id: str) -> None:
-    conn.execute(delete(worker_t).where(worker_t.c.id == worker_id))
+def unregister_worker(cur: Cursor, worker_id: str) -> None:
+    cur.run(DELETE_WORKER, worker=worker_id)
 
 
-def heartbeat(
-    conn: Connection, worker: dict[str, Any], busy: int, now: float, lease: float
-) -> list[int]:
+def heartbeat(cur: Cursor, worker: dict[str, Any], now: float, lease: float) -> list[int]:
     """Keep this worker's row and leases alive; return ids someone asked to cancel."""
-    stmt = update(worker_t).where(worker_t.c.id == worker["id"])
-    if conn.execute(stmt.values(heartbeat_at=now, busy=busy)).rowcount == 0:
-        register_worker(conn, {**worker, "heartbeat_at": now, "busy": busy})
-    mine = and_(job_t.c.state == State.PROCESSING.value, job_t.c.worker_id == worker["id"])
-    conn.execute(update(job_t).where(mine).values(lease_until=now + lease))
-    wanted = select(job_t.c.id).where(mine, job_t.c.cancel_requested.is_(True))
-    return [r[0] for r in conn.execute(wanted)]
+    beat = {
+        "worker": worker["id"],
+        "now": now,
+        "busy": worker["busy"],
+        "stopping": worker["stopping"],
+    }
+    if cur.rowcount(BEAT, **beat) == 0:
+        register_worker(cur, worker)
+    cur.run(EXTEND_LEASES, worker=worker["id"], lease_until=now + lease)
+    return [r["id"] for r in cur.rows(CANCEL_WANTED, worker=worker["id"])]
 
 
 def rescue(
-    conn: Connection,
-    dialect: str,
-    now: float,
-    default_attempts: int,
-    rng: random.Random | None = None,
+    cur: Cursor, now: float, default_attempts: int, rng: random.Random | None = None
 ) -> list[tuple[dict[str, Any], str]]:
     """Take back jobs whose lease lapsed: retrying, or dead when no attempts are left."""
-    lapsed_rows = conn.execute(
-        select(*CLAIM_COLUMNS, job_t.c.worker_id, job_t.c.started_at, job_t.c.lease_until).where(
-            job_t.c.state == State.PROCESSING.value, job_t.c.lease_until < now
-        )
-    ).mappings()
-    lapsed = [dict(r) for r in lapsed_rows]
+    lapsed = cur.rows(LAPSED, now=now)
     if not lapsed:
         return []
-    settings = queue_settings(conn)
+    settings = queue_settings(cur)
     rescued = []
     for job in lapsed:
         outcome = Outcome(
@@ -358,26 +419,18 @@ def rescue(
             ),
         )
         report = FinishReport()
-        _finish_unsuccessful(
-            conn, job["worker_id"], outcome, now, default_attempts, settings, rng, report
-        )
+        policy = RetryPolicy.resolve(job, settings.get(job["queue"]), default_attempts)
+        _finish_unsuccessful(cur, job["worker_id"], outcome, now, policy, rng, report)
         if job["id"] in report.states:
             rescued.append((job, report.states[job["id"]]))
-    sql.add_stats(
-        conn,
-        dialect,
-        [
-            {"minute": int(now // 60), "queue": j["queue"], "processed": 1, "failed": 1}
-            for j, _ in rescued
-        ],
-    )
+    minute = int(now // 60)
+    rows = [
+        {"minute": minute, "queue": j["queue"], "processed": 1, "failed": 1} for j, _ in rescued
+    ]
+    sql.add_stats_raw(cur, rows)
     return rescued
 
 
-def prune_workers(conn: Connection, older_than: float) -> int:
+def prune_workers(cur: Cursor, older_than: float) -> int:
     """Forget worker rows whose heartbeat stopped long ago."""
-    return conn.execute(delete(worker_t).where(worker_t.c.heartbeat_at < older_than)).rowcount
-
-
-def parse_args(raw: str) -> Any:
-    return json.loads(raw)
+    return cur.rowcount(PRUNE_WORKERS, older_than=older_than)

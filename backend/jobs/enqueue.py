@@ -4,21 +4,47 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import bindparam, func, select
 
 from backend.jobs import sql
-from backend.jobs.errors import InvalidArgs, InvalidInput
+from backend.jobs.errors import InvalidArgs, InvalidInput, RoostError
 from backend.jobs.models import State, job_t
 from backend.jobs.registry import check_name, registry
 from backend.jobs.store import Store, get_store
 
 MAX_PRIORITY = 1_000_000
-INSERT_CHUNK = 2_000  # rows per INSERT statement in bulk enqueue
+ROW_KEYS = (
+    "kind",
+    "queue",
+    "args",
+    "priority",
+    "state",
+    "attempt",
+    "max_attempts",
+    "timeout",
+    "min_backoff",
+    "max_backoff",
+    "max_retry_duration",
+    "created_at",
+    "run_at",
+    "cancel_requested",
+)
+
+
+def _insert_job(_dialect: str) -> Any:
+    return job_t.insert().values({k: bindparam(k) for k in ROW_KEYS})
+
+
+INSERT_ONE = sql.RawStatement(lambda d: _insert_job(d).returning(job_t.c.id))
+INSERT_MANY = sql.RawStatement(_insert_job)
+ENSURE_QUEUES = sql.RawStatement(sql.insert_queues_stmt)
+ADD_COUNTS = sql.RawStatement(sql.add_counts_stmt)
+MAX_ID = sql.RawStatement(lambda _d: select(func.coalesce(func.max(job_t.c.id), 0)))
 
 
 @dataclass
@@ -44,11 +70,12 @@ def enqueue(
 ) -> int:
     """Store one job and return its id. Options are the fields of `NewJob`."""
     store = store or get_store()
-    new = NewJob(kind=kind, args={} if args is None else args, **options)
-    row = to_row(new, store.now())
-    with store.write() as conn:
-        _ensure_queues(store, conn, {row["queue"]})
-        return int(conn.execute(job_t.insert().returning(job_t.c.id), row).scalar_one())
+    row = to_row(NewJob(kind=kind, args={} if args is None else args, **options), store.now())
+    with store.raw_write() as cur:
+        _ensure_queues(store, cur, {row["queue"]})
+        job_id = int(cur.run(INSERT_ONE, **row).fetchone()[0])
+        cur.many(ADD_COUNTS, sql.count_rows([(row["queue"], row["state"])]))
+    return job_id
 
 
 def enqueue_many(jobs: Iterable[NewJob], *, store: Store | None = None) -> list[int]:
@@ -56,24 +83,27 @@ def enqueue_many(jobs: Iterable[NewJob], *, store: Store | None = None) -> list[
     store = store or get_store()
     now = store.now()
     rows = [to_row(j, now) for j in jobs]
-    ids: list[int] = []
-    with store.write() as conn:
-        _ensure_queues(store, conn, {r["queue"] for r in rows})
-        for start in range(0, len(rows), INSERT_CHUNK):
-            ids.extend(_insert_chunk(conn, rows[start : start + INSERT_CHUNK]))
-    return ids
+    if not rows:
+        return []
+    with store.raw_write() as cur:
+        _ensure_queues(store, cur, {r["queue"] for r in rows})
+        first = _max_id(cur) + 1
+        cur.many(INSERT_MANY, rows)
+        last = _max_id(cur)
+        cur.many(ADD_COUNTS, sql.count_rows((r["queue"], r["state"]) for r in rows))
+    if last - first + 1 != len(rows):
+        raise RoostError("the store handed out job ids out of order; report this as a bug")
+    # Inside one write transaction SQLite gives new rows consecutive ids after the largest one.
+    return list(range(first, last + 1))
 
 
-def _insert_chunk(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    # One multi-row INSERT; SQLite hands out consecutive rowids inside a write transaction.
-    result = conn.execute(job_t.insert().values(list(rows)).returning(job_t.c.id))
-    return sorted(int(r[0]) for r in result)
+def _max_id(cur: sql.Cursor) -> int:
+    return int(cur.scalar(MAX_ID))
 
 
-def _ensure_queues(store: Store, conn: Connection, names: set[str]) -> None:
+def _ensure_queues(store: Store, cur: sql.Cursor, names: set[str]) -> None:
     new = [n for n in names if store.remember_queue(n)]
-    if new:
-        sql.insert_queues(conn, store.dialect, new, store.now())
+    cur.many(ENSURE_QUEUES, [{"name": n, "paused": False, "created_at": store.now()} for n in new])
 
 
 def to_row(new: NewJob, now: float) -> dict[str, Any]:

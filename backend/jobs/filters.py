@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,12 +74,16 @@ def state_clause(state: str, now: float) -> ColumnElement[bool]:
 
 
 def text_clause(text: str) -> ColumnElement[bool]:
-    """Free text over id, kind, args and error; `%`, `_` and backslashes are literal."""
+    """Free text over id, kind, args and error; `%`, `_`, quotes and backslashes are literal."""
     parts = [
         job_t.c.args.contains(text, autoescape=True),
         job_t.c.error.contains(text, autoescape=True),
         job_t.c.kind.contains(text, autoescape=True),
     ]
+    # Args are stored as JSON, where a quote or a backslash inside a string is escaped.
+    escaped = json.dumps(text, ensure_ascii=False)[1:-1]
+    if escaped != text:
+        parts.append(job_t.c.args.contains(escaped, autoescape=True))
     parts.append(job_t.c.id == int(text) if text.isdigit() and len(text) < 19 else false())
     return or_(*parts)
 

@@ -1,8 +1,9 @@
-"""Running one attempt of a job: async functions on the loop, sync ones in a thread pool.
+"""Running attempts of jobs: async functions on the loop, sync ones on a lane of threads.
 
-Timeouts and cancellation interrupt async jobs by cancelling their task. Python threads cannot
+Timeouts and cancellation interrupt an async job by cancelling its task. Python threads cannot
 be killed, so a sync job is interrupted by raising an exception inside its thread at the next
-bytecode it runs; a thread blocked inside C code notices only when that call returns.
+bytecode it runs; a thread blocked inside C code notices only when that call returns, and if it
+has not finished a moment later the worker stops waiting for it and replaces the thread.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import asyncio
 import contextvars
 import ctypes
 import json
+import queue
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,13 +46,9 @@ class JobContext:
     kind: str
     queue: str
     attempt: int
-    cancel_event: threading.Event = field(default_factory=threading.Event)
+    cancel_requested: bool = False
     thread_id: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self.cancel_event.is_set()
 
 
 _current: contextvars.ContextVar[JobContext | None] = contextvars.ContextVar(
@@ -76,13 +74,33 @@ class Result:
     traceback: str = ""
 
 
-class Running:
-    """A handle on one running attempt, so the worker can cancel it."""
+Done = Callable[["Running", Result], None]
 
-    def __init__(self, ctx: JobContext) -> None:
-        self.ctx = ctx
-        self.task: asyncio.Task[Any] | None = None
+
+class Running:
+    """One attempt in flight: its context, how to interrupt it, and whom to tell when done."""
+
+    def __init__(self, job: dict[str, Any], fn: JobFunction | None, on_done: Done) -> None:
+        self.job = job
+        self.fn = fn
+        self.ctx = JobContext(
+            id=job["id"], kind=job["kind"], queue=job["queue"], attempt=job["attempt"]
+        )
+        self.on_done = on_done
+        self.task: asyncio.Task[None] | None = None
         self.interrupt: type[JobInterrupted] | None = None
+        self.finished = False
+        self.started_at = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def finish(self, result: Result) -> None:
+        """Report the result once; later reports (a thread that ended late) are dropped."""
+        if self.finished:
+            return
+        self.finished = True
+        if self._timer is not None:
+            self._timer.cancel()
+        self.on_done(self, result)
 
     def cancel(self) -> None:
         self._stop(JobCancelled)
@@ -91,106 +109,136 @@ class Running:
         self._stop(JobTimeout)
 
     def _stop(self, reason: type[JobInterrupted]) -> None:
-        if self.interrupt is not None:
+        if self.interrupt is not None or self.finished:
             return
         self.interrupt = reason
-        self.ctx.cancel_event.set()
         with self.ctx.lock:
+            self.ctx.cancel_requested = True
             if self.ctx.thread_id is not None:
                 _raise_in_thread(self.ctx.thread_id, reason)
-                return
         if self.task is not None:
             self.task.cancel()
+        else:
+            loop = asyncio.get_running_loop()
+            loop.call_later(AFTER_INTERRUPT_WAIT_SECONDS, self._give_up)
+
+    def _give_up(self) -> None:
+        if not self.finished:
+            self.finish(interrupted(self))
+
+    def arm_timeout(self, loop: asyncio.AbstractEventLoop) -> None:
+        timeout = self.job.get("timeout")
+        if timeout:
+            self._timer = loop.call_later(timeout, self.time_out)
 
 
-async def execute(
-    fn: JobFunction | None,
-    raw_args: str,
-    running: Running,
-    timeout: float | None,
-    executor: Executor,
-) -> Result:
-    """Run one attempt and describe how it ended; never raises for the job's own errors."""
+def start_async(running: Running, call: Callable[[], Any]) -> None:
+    """Run an async job as a task on the current loop."""
+    running.task = asyncio.ensure_future(_run_async(running, call))
+
+
+async def _run_async(running: Running, call: Callable[[], Any]) -> None:
+    _current.set(running.ctx)
+    try:
+        await call()
+    except asyncio.CancelledError:
+        if running.interrupt is None:
+            raise
+        running.finish(interrupted(running))
+        return
+    except Exception as exc:
+        running.finish(failure(exc))
+        return
+    running.finish(Result(status="succeeded"))
+
+
+class ThreadLane:
+    """A fixed set of threads for sync jobs, reporting finished ones to the loop in batches.
+
+    A thread appends its result to a shared deque and wakes the loop only when no wake-up is
+    pending already, so under load one wake-up carries many results.
+    """
+
+    def __init__(self, size: int, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._work: queue.SimpleQueue[tuple[Running, Callable[[], Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._done: deque[tuple[Running, Result]] = deque()
+        self._wake_pending = False
+        self._threads = [self._spawn() for _ in range(size)]
+
+    def submit(self, running: Running, call: Callable[[], Any]) -> None:
+        self._work.put((running, call))
+
+    def replace_stuck(self) -> None:
+        """Add a thread in place of one stuck in a job that ignored its interrupt."""
+        self._threads.append(self._spawn())
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._work.put(None)
+
+    def _spawn(self) -> threading.Thread:
+        thread = threading.Thread(target=self._serve, name="roost-job", daemon=True)
+        thread.start()
+        return thread
+
+    def _serve(self) -> None:
+        while True:
+            item = self._work.get()
+            if item is None:
+                return
+            running, call = item
+            self._done.append((running, _run_in_thread(running, call)))
+            if not self._wake_pending:
+                self._wake_pending = True
+                self._loop.call_soon_threadsafe(self._deliver)
+
+    def _deliver(self) -> None:
+        self._wake_pending = False
+        while self._done:
+            running, result = self._done.popleft()
+            running.finish(result)
+
+
+def _run_in_thread(running: Running, call: Callable[[], Any]) -> Result:
     ctx = running.ctx
-    if fn is None:
-        return _failure(
+    token = _current.set(ctx)
+    try:
+        with ctx.lock:
+            if ctx.cancel_requested:
+                return interrupted(running)
+            ctx.thread_id = threading.get_ident()
+        try:
+            call()
+        finally:
+            # Under the lock, so an interrupt is raised only while the job's own code runs.
+            with ctx.lock:
+                ctx.thread_id = None
+    except JobInterrupted:
+        return interrupted(running)
+    except Exception as exc:
+        return failure(exc)
+    finally:
+        _current.reset(token)
+    return Result(status="succeeded")
+
+
+def prepare(running: Running) -> Callable[[], Any] | Result:
+    """The call that runs this attempt, or the Result when it cannot run at all."""
+    if running.fn is None:
+        return failure(
             UnknownKind(
-                f"no function is registered for kind {ctx.kind!r} in this worker; "
+                f"no function is registered for kind {running.ctx.kind!r} in this worker; "
                 "start the worker with --import naming the module that defines it"
             )
         )
     try:
-        call = _bind(fn.func, json.loads(raw_args))
-        await _run_with_timeout(fn, call, running, timeout, executor)
-    except JobInterrupted as exc:
-        return _interrupted(running, exc, timeout)
-    except asyncio.CancelledError as exc:
-        if running.interrupt is None:
-            raise
-        return _interrupted(running, exc, timeout)
-    except Exception as exc:
-        return _failure(exc)
-    if running.interrupt is not None:
-        return _interrupted(running, None, timeout)
-    return Result(status="succeeded")
-
-
-async def _run_with_timeout(
-    fn: JobFunction,
-    call: Callable[[], Any],
-    running: Running,
-    timeout: float | None,
-    executor: Executor,
-) -> None:
-    loop = asyncio.get_running_loop()
-    timer = loop.call_later(timeout, running.time_out) if timeout else None
-    try:
-        if fn.is_async:
-            running.task = asyncio.ensure_future(_in_context(running.ctx, call))
-            await running.task
-        else:
-            context = contextvars.copy_context()
-            future = loop.run_in_executor(executor, context.run, _in_thread, running.ctx, call)
-            await _wait_for_thread(future, running)
-    finally:
-        if timer is not None:
-            timer.cancel()
-
-
-async def _wait_for_thread(future: asyncio.Future[Any], running: Running) -> None:
-    # Once interrupted, give the thread a moment to unwind, then stop waiting for it.
-    while True:
-        done, _ = await asyncio.wait({future}, timeout=0.05)
-        if done:
-            future.result()
-            return
-        if running.interrupt is not None:
-            await asyncio.wait({future}, timeout=AFTER_INTERRUPT_WAIT_SECONDS)
-            if future.done():
-                future.result()
-            raise running.interrupt()
-
-
-async def _in_context(ctx: JobContext, call: Callable[[], Any]) -> Any:
-    _current.set(ctx)
-    return await call()
-
-
-def _in_thread(ctx: JobContext, call: Callable[[], Any]) -> Any:
-    _current.set(ctx)
-    with ctx.lock:
-        if ctx.cancel_event.is_set():
-            raise JobCancelled()
-        ctx.thread_id = threading.get_ident()
-    try:
-        return call()
-    finally:
-        # Under the lock, so an interrupt is raised only while the job's own code runs.
-        with ctx.lock:
-            ctx.thread_id = None
-
-
-def _bind(func: Callable[..., Any], args: Any) -> Callable[[], Any]:
+        args = json.loads(running.job["args"])
+    except ValueError as exc:
+        return failure(exc)
+    func = running.fn.func
     if isinstance(args, dict):
         return lambda: func(**args)
     if isinstance(args, list):
@@ -198,13 +246,12 @@ def _bind(func: Callable[..., Any], args: Any) -> Callable[[], Any]:
     return lambda: func(args)
 
 
-def _interrupted(running: Running, exc: BaseException | None, timeout: float | None) -> Result:
+def interrupted(running: Running) -> Result:
     if running.interrupt is JobTimeout:
         return Result(
             status="failed",
             error_class="JobTimeout",
-            error_message=f"the job ran longer than its timeout of {timeout:g} s",
-            traceback=_format(exc) if exc else "",
+            error_message=f"the job ran longer than its timeout of {running.job['timeout']:g} s",
         )
     return Result(
         status="cancelled",
@@ -213,17 +260,13 @@ def _interrupted(running: Running, exc: BaseException | None, timeout: float | N
     )
 
 
-def _failure(exc: BaseException) -> Result:
+def failure(exc: BaseException) -> Result:
     return Result(
         status="failed",
         error_class=type(exc).__qualname__,
         error_message=str(exc),
-        traceback=_format(exc),
+        traceback="".join(traceback.format_exception(exc)),
     )
-
-
-def _format(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(exc))
 
 
 def _raise_in_thread(thread_id: int, exc_type: type[BaseException]) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from backend.jobs.errors import ConfigError
 from backend.jobs.schema import ensure_schema
+from backend.jobs.sql import Cursor
 from backend.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,34 @@ class Store:
             conn.info["roost_immediate"] = True
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def raw_write(self) -> Iterator[Cursor]:
+        """A raw cursor in a write transaction, for hot paths that run compiled statements."""
+        with self._raw("BEGIN IMMEDIATE") as cur:
+            yield cur
+
+    @contextmanager
+    def raw_read(self) -> Iterator[Cursor]:
+        """A raw cursor in a read transaction (a consistent snapshot)."""
+        with self._raw("BEGIN") as cur:
+            yield cur
+
+    @contextmanager
+    def _raw(self, begin: str) -> Iterator[Cursor]:
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute(begin)
+            try:
+                yield Cursor(cur, self.engine.dialect)
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+            cur.close()
+        finally:
+            raw.close()
 
     def remember_queue(self, name: str) -> bool:
         """Record that `name` exists; True when it was not known to this process yet."""

@@ -21,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from secrets import token_hex
 from typing import Any, TypeVar
 
-from backend.jobs import claims, retention
+from backend.jobs import claims, retention, runner
 from backend.jobs.claims import Outcome
 from backend.jobs.models import State
 from backend.jobs.registry import JobFunction, Registry, registry
-from backend.jobs.runner import JobContext, Result, Running, execute
+from backend.jobs.runner import Result, Running, ThreadLane
 from backend.jobs.store import Store
 from backend.logs import job_fields
 
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETENTION_EVERY_SECONDS = 60.0
+BATCH_LINGER_SECONDS = 0.002
 OPTION_FIELDS = ("max_attempts", "timeout", "min_backoff", "max_backoff", "max_retry_duration")
 
 
@@ -52,16 +53,13 @@ class Worker:
         self.settings = store.settings
         self.queues = queues or None
         self.concurrency = concurrency or self.settings.concurrency
-        self.capacity = self.concurrency + self.settings.prefetch
         self.burst = burst
         self.kinds = kinds or registry
         self.rng = rng
         self.id = f"{socket.gethostname()}:{os.getpid()}:{token_hex(3)}"
         self._db = ThreadPoolExecutor(1, thread_name_prefix="roost-db")
-        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="roost-job")
-        self._slots = asyncio.Semaphore(self.concurrency)
+        self._lane: ThreadLane | None = None
         self._running: dict[int, Running] = {}
-        self._tasks: dict[int, asyncio.Task[None]] = {}
         self._outcomes: list[Outcome] = []
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
@@ -74,12 +72,14 @@ class Worker:
         self._poll = store.engine.raw_connection()
         self._last_prune = 0.0
         self._hand_back_now = False
+        self._started_at = 0.0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def run(self) -> None:
         """Register, work until stopped (or, in burst mode, until nothing is due), then leave."""
         await self._in_db(self._register)
+        self._lane = ThreadLane(self.concurrency, asyncio.get_running_loop())
         log.info(
             "worker started with %d slots on %s",
             self.concurrency,
@@ -99,7 +99,7 @@ class Worker:
         await self._in_db(self._leave)
         self._poll.close()
         self._db.shutdown(wait=True)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._lane.close()
         log.info("worker stopped", extra={"action": "worker_stopped", "worker": self.id})
 
     def request_stop(self) -> None:
@@ -127,17 +127,15 @@ class Worker:
 
     async def _drain_running(self) -> None:
         deadline = time.monotonic() + self.settings.shutdown_grace_seconds
-        while self._tasks and not self._hand_back_now and time.monotonic() < deadline:
-            await asyncio.wait(set(self._tasks.values()), timeout=0.1)
-        leftover = list(self._tasks)
-        for job_id, task in self._tasks.items():
-            running = self._running.get(job_id)
-            if running is not None:
-                running.cancel()
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        while self._running and not self._hand_back_now and time.monotonic() < deadline:
+            await self._sleep(0.05)
+        leftover = list(self._running.values())
+        self._running.clear()
+        for running in leftover:
+            running.finished = True  # its late result is dropped: the job goes back instead
+            running.cancel()
         if leftover:
-            handed = await self._in_db(self._hand_back, leftover)
+            handed = await self._in_db(self._hand_back, [r.job["id"] for r in leftover])
             log.info(
                 "handed %d unfinished jobs back without spending an attempt",
                 handed,
@@ -147,26 +145,44 @@ class Worker:
     # -- dispatch ----------------------------------------------------------------------------
 
     async def _dispatch(self) -> None:
+        last_step = 0.0
         while True:
+            want = 0 if self._stopping else self.concurrency - len(self._running)
+            if self._should_linger(want, last_step):
+                await self._sleep(BATCH_LINGER_SECONDS)
+                continue
             outcomes, self._outcomes = self._outcomes, []
-            want = 0 if self._stopping else self.capacity - len(self._tasks)
             look = want > 0 and self._worth_looking()
             if outcomes or look:
+                last_step = time.monotonic()
                 claimed = await self._in_db(self._step, outcomes, want if look else 0)
                 self._start(claimed)
                 if look:
                     self._more_waiting = len(claimed) >= want
-                    if self.burst and not claimed and not self._tasks and not self._outcomes:
+                    if self.burst and not claimed and not self._running and not self._outcomes:
                         return
                 continue
-            if self._stopping and not self._tasks:
+            if self._stopping and not self._running:
                 return
-            if self.burst and not self._tasks and not self._outcomes:
+            if self.burst and not self._running and not self._outcomes:
                 self._more_waiting = True  # look once more; an empty look ends the burst
                 continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+            await self._sleep(self.settings.poll_seconds)
+
+    def _should_linger(self, want: int, last_step: float) -> bool:
+        # While most slots are busy, gather finished jobs for a moment so that one transaction
+        # writes many of them: SQLite has one writer, and each transaction has a fixed cost.
+        return (
+            bool(self._running)
+            and not self._stopping
+            and want < self.concurrency // 2
+            and time.monotonic() - last_step < BATCH_LINGER_SECONDS
+        )
+
+    async def _sleep(self, seconds: float) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
 
     def _worth_looking(self) -> bool:
         # Cheap checks first: a claim takes SQLite's write lock, a data_version read does not.
@@ -190,17 +206,16 @@ class Worker:
         """On the database thread: write finished attempts and claim up to `want` jobs."""
         now = self.store.now()
         if want and not outcomes:
-            with self.store.read() as conn:
-                if not claims.has_work(conn, self.queues, now):
-                    self._next_due = claims.next_due(conn)
+            with self.store.raw_read() as cur:
+                if not claims.has_work(cur, self.queues, now):
+                    self._next_due = claims.next_due(cur)
                     return []
         report = None
         claimed: list[dict[str, Any]] = []
-        with self.store.write() as conn:
+        with self.store.raw_write() as cur:
             if outcomes:
                 report = claims.finish(
-                    conn,
-                    self.store.dialect,
+                    cur,
                     self.id,
                     outcomes,
                     now,
@@ -210,7 +225,7 @@ class Worker:
                 )
             if want:
                 claimed, self._queue_settings = claims.claim(
-                    conn,
+                    cur,
                     self.id,
                     self.queues,
                     want,
@@ -219,49 +234,49 @@ class Worker:
                     self._rotate,
                 )
                 self._rotate += 1
-                self._next_due = claims.next_due(conn)
+                self._next_due = claims.next_due(cur)
         if report is not None:
             self._log_outcomes(outcomes, report)
         return claimed
 
     def _start(self, claimed: list[dict[str, Any]]) -> None:
+        loop = asyncio.get_running_loop()
         for job in claimed:
             fn = self.kinds.get(job["kind"])
             if fn is not None:
                 _fill_defaults(job, fn)
-            ctx = JobContext(
-                id=job["id"], kind=job["kind"], queue=job["queue"], attempt=job["attempt"]
-            )
-            self._running[job["id"]] = Running(ctx)
-            self._tasks[job["id"]] = asyncio.create_task(self._run_one(job, fn))
+            running = Running(job, fn, self._on_done)
+            running.started_at = self.store.now()
+            self._running[job["id"]] = running
+            log.debug("job started", extra=job_fields(job, action="job_started"))
+            call = runner.prepare(running)
+            if isinstance(call, Result):
+                running.finish(call)
+                continue
+            running.arm_timeout(loop)
+            if fn is not None and fn.is_async:
+                runner.start_async(running, call)
+            else:
+                self._lane.submit(running, call)  # type: ignore[union-attr]
 
-    async def _run_one(self, job: dict[str, Any], fn: JobFunction | None) -> None:
-        running = self._running[job["id"]]
-        try:
-            async with self._slots:
-                started = self.store.now()
-                log.debug("job started", extra=job_fields(job, action="job_started"))
-                if running.interrupt is not None:
-                    result = Result(
-                        State.CANCELLED.value, "JobCancelled", "cancelled before it ran"
-                    )
-                else:
-                    result = await execute(fn, job["args"], running, job["timeout"], self._pool)
-            self._outcomes.append(
-                Outcome(
-                    job=job,
-                    status=result.status,
-                    started_at=started,
-                    finished_at=self.store.now(),
-                    error_class=result.error_class,
-                    error_message=result.error_message,
-                    traceback=result.traceback,
-                )
+    def _on_done(self, running: Running, result: Result) -> None:
+        job = running.job
+        if self._running.pop(job["id"], None) is None:
+            return
+        if running.ctx.thread_id is not None:
+            self._lane.replace_stuck()  # type: ignore[union-attr]
+        self._outcomes.append(
+            Outcome(
+                job=job,
+                status=result.status,
+                started_at=running.started_at,
+                finished_at=self.store.now(),
+                error_class=result.error_class,
+                error_message=result.error_message,
+                traceback=result.traceback,
             )
-        finally:
-            self._running.pop(job["id"], None)
-            self._tasks.pop(job["id"], None)
-            self._wake.set()
+        )
+        self._wake.set()
 
     def _log_outcomes(self, outcomes: list[Outcome], report: claims.FinishReport) -> None:
         for outcome in outcomes:
@@ -311,20 +326,12 @@ class Worker:
     def _beat(self, busy: int) -> list[int]:
         now = self.store.now()
         lease = self.settings.lease_seconds
-        with self.store.write() as conn:
-            cancel = claims.heartbeat(conn, self._row(now), busy, now, lease)
-            rescued = claims.rescue(
-                conn, self.store.dialect, now, self.settings.max_attempts, self.rng
-            )
-            claims.prune_workers(conn, now - 3 * lease)
+        with self.store.raw_write() as cur:
+            cancel = claims.heartbeat(cur, self._row(now, busy), now, lease)
+            rescued = claims.rescue(cur, now, self.settings.max_attempts, self.rng)
+            claims.prune_workers(cur, now - 3 * lease)
         log.debug("heartbeat", extra={"action": "heartbeat", "worker": self.id})
-        for job, state in rescued:
-            log.warning(
-                "took back job from %s whose lease lapsed; now %s",
-                job["worker_id"],
-                state,
-                extra=job_fields(job, action="lease_rescued", worker=self.id),
-            )
+        self._log_rescued(rescued)
         if now - self._last_prune >= RETENTION_EVERY_SECONDS:
             self._last_prune = now
             retention.prune(self.store)
@@ -332,11 +339,13 @@ class Worker:
 
     def _register(self) -> None:
         now = self.store.now()
-        with self.store.write() as conn:
-            claims.register_worker(conn, self._row(now))
-            rescued = claims.rescue(
-                conn, self.store.dialect, now, self.settings.max_attempts, self.rng
-            )
+        self._started_at = now
+        with self.store.raw_write() as cur:
+            claims.register_worker(cur, self._row(now, 0))
+            rescued = claims.rescue(cur, now, self.settings.max_attempts, self.rng)
+        self._log_rescued(rescued)
+
+    def _log_rescued(self, rescued: list[tuple[dict[str, Any], str]]) -> None:
         for job, state in rescued:
             log.warning(
                 "took back job from %s whose lease lapsed; now %s",
@@ -346,25 +355,25 @@ class Worker:
             )
 
     def _hand_back(self, ids: list[int]) -> int:
-        with self.store.write() as conn:
-            return claims.hand_back(conn, self.id, ids)
+        with self.store.raw_write() as cur:
+            return claims.hand_back(cur, self.id, ids)
 
     def _leave(self) -> None:
         outcomes, self._outcomes = self._outcomes, []
         if outcomes:
             self._step(outcomes, 0)
-        with self.store.write() as conn:
-            claims.unregister_worker(conn, self.id)
+        with self.store.raw_write() as cur:
+            claims.unregister_worker(cur, self.id)
 
-    def _row(self, now: float) -> dict[str, Any]:
+    def _row(self, now: float, busy: int) -> dict[str, Any]:
         return {
             "id": self.id,
             "host": socket.gethostname(),
             "pid": os.getpid(),
             "queues": json.dumps(self.queues or []),
             "slots": self.concurrency,
-            "busy": len(self._running),
-            "started_at": now,
+            "busy": busy,
+            "started_at": self._started_at,
             "heartbeat_at": now,
             "stopping": self._stopping,
         }
