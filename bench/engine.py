@@ -67,17 +67,35 @@ class Run:
 
     def start_workers(self) -> list[subprocess.Popen[bytes]]:
         if self.name == "roost":
-            cmd = [PYTHON, "-m", "backend.cli", "worker", "--import", "bench_jobs",
-                   "--concurrency", str(self.concurrency)]
+            cmd = [
+                PYTHON,
+                "-m",
+                "backend.cli",
+                "worker",
+                "--import",
+                "bench_jobs",
+                "--concurrency",
+                str(self.concurrency),
+            ]
             return [self._spawn(cmd) for _ in range(2)]
-        cmd = [PYTHON, "-m", "huey.bin.huey_consumer", "bench_jobs.huey", "-k", "process",
-               "-w", "2", "-q"]
+        cmd = [
+            PYTHON,
+            "-m",
+            "huey.bin.huey_consumer",
+            "bench_jobs.huey",
+            "-k",
+            "process",
+            "-w",
+            "2",
+            "-q",
+        ]
         return [self._spawn(cmd)]
 
     def _spawn(self, cmd: list[str]) -> subprocess.Popen[bytes]:
         err = open(self.folder / "workers.err", "ab")  # noqa: SIM115
-        return subprocess.Popen(cmd, env=self.env, cwd=self.folder, stderr=err,
-                                stdout=subprocess.DEVNULL)
+        return subprocess.Popen(
+            cmd, env=self.env, cwd=self.folder, stderr=err, stdout=subprocess.DEVNULL
+        )
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -91,9 +109,9 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 def enqueue_one_by_one(name: str, n: int) -> float:
-    import bench_jobs
-
     from backend.jobs import enqueue
+
+    import bench_jobs
 
     start = time.perf_counter()
     if name == "roost":
@@ -135,9 +153,9 @@ def _prefill_huey(n: int) -> None:
 
 
 def latency(run: Run) -> tuple[float, float]:
-    import bench_jobs
-
     from backend.jobs import enqueue
+
+    import bench_jobs
 
     run.log.unlink(missing_ok=True)
     procs = run.start_workers()
@@ -193,8 +211,9 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     os.environ["ROOST_LOG_LEVEL"] = os.environ.get("ROOST_LOG_LEVEL", "INFO")
 
-    results = {name: measure(name, args.jobs, args.rounds, args.concurrency)
-               for name in ("roost", "huey")}
+    results = {
+        name: measure(name, args.jobs, args.rounds, args.concurrency) for name in ("roost", "huey")
+    }
     print_table(results, args)
 
 
@@ -207,15 +226,19 @@ def print_table(results: dict[str, dict[str, float | None]], args: argparse.Name
         ("C latency p50", "p50", "ms", False, 20.0),
         ("C latency p95", "p95", "ms", False, 50.0),
     ]
-    print(f"\n{args.jobs} no-op jobs; Roost workers with {args.concurrency} slots each; "
-          f"drain median of {args.rounds}\n")
+    print(
+        f"\n{args.jobs} no-op jobs; Roost workers with {args.concurrency} slots each; "
+        f"drain median of {args.rounds}\n"
+    )
     print(f"{'figure':<24}{'Roost':>12}{'Huey':>12}{'ratio':>10}  target")
     for label, key, unit, higher, target in rows:
         r, h = roost[key], huey[key]
         ratio = (r / h if higher else h / r) if r and h else None
         goal = _goal(key, target, h)
-        print(f"{label:<24}{_fmt(r, unit):>12}{_fmt(h, unit):>12}"
-              f"{(f'{ratio:.2f}x' if ratio else '-'):>10}  {goal}")
+        print(
+            f"{label:<24}{_fmt(r, unit):>12}{_fmt(h, unit):>12}"
+            f"{(f'{ratio:.2f}x' if ratio else '-'):>10}  {goal}"
+        )
 
 
 def _goal(key: str, target: float | None, huey: float | None) -> str:

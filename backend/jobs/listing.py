@@ -17,9 +17,10 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from backend.jobs.errors import InvalidInput, NotFound
 from backend.jobs.filters import JobFilter, visible_state
-from backend.jobs.models import State, attempt_t, job_t, queue_t, worker_t
+from backend.jobs.models import STATES, State, attempt_t, job_t, queue_t, worker_t
 from backend.jobs.operations import ACTIONS
-from backend.jobs.stats import live_workers_since, visible_counts
+from backend.jobs.queues import get_queue, list_queues
+from backend.jobs.stats import live_workers_since, visible_counts, waiting_for_time
 from backend.jobs.store import Store
 
 SORTS = ("-id", "id", "run_at", "-run_at", "finished_at", "-finished_at")
@@ -269,20 +270,15 @@ def _short_error(error: str | None) -> str | None:
 
 def describe_queues(store: Store, name: str | None = None) -> list[dict[str, Any]]:
     """Queues with their settings, jobs per state and latency (age of the oldest due job)."""
-    from backend.jobs.queues import get_queue, list_queues
-
     now = store.now()
     rows = [get_queue(store, name)] if name is not None else list_queues(store)
     with store.read() as conn:
         counts = visible_counts(conn, now)
         for row in rows:
-            row["counts"] = counts.get(row["name"], dict.fromkeys(STATES_ORDER, 0))
+            row["counts"] = counts.get(row["name"], dict.fromkeys(STATES, 0))
             oldest = _oldest_due(conn, row["name"], now)
             row["latency_seconds"] = None if oldest is None else max(0.0, now - oldest)
     return rows
-
-
-STATES_ORDER = tuple(s.value for s in State)
 
 
 def _oldest_due(conn: Connection, queue: str, now: float) -> float | None:
@@ -290,7 +286,7 @@ def _oldest_due(conn: Connection, queue: str, now: float) -> float | None:
         job_t.c.state == State.ENQUEUED.value, job_t.c.queue == queue
     )
     due = select(func.min(job_t.c.run_at)).where(
-        job_t.c.state.in_((State.SCHEDULED.value, State.RETRYING.value)),
+        waiting_for_time(),
         job_t.c.run_at <= now,
         job_t.c.queue == queue,
     )

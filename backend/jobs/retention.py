@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, select
+from sqlalchemy import Connection, Select, and_, delete, or_, select
 
 from backend.jobs.models import State, attempt_t, job_t
 from backend.jobs.store import Store
@@ -33,21 +33,23 @@ def _prune_older(store: Store, state: str, cutoff: float) -> int:
 
 
 def _prune_over_cap(store: Store, state: str, cap: int) -> int:
+    # The newest `cap` jobs stay; the boundary is the first one past them, ties broken by id.
     with store.read() as conn:
         boundary = conn.execute(
-            select(job_t.c.finished_at)
+            select(job_t.c.finished_at, job_t.c.id)
             .where(job_t.c.state == state)
-            .order_by(job_t.c.finished_at.desc())
+            .order_by(job_t.c.finished_at.desc(), job_t.c.id.desc())
             .offset(cap)
             .limit(1)
-        ).scalar()
+        ).first()
     if boundary is None:
         return 0
-    query = (
-        select(job_t.c.id)
-        .where(job_t.c.state == state, job_t.c.finished_at <= boundary)
-        .order_by(job_t.c.finished_at)
+    finished, last_id = boundary
+    older = or_(
+        job_t.c.finished_at < finished,
+        and_(job_t.c.finished_at == finished, job_t.c.id <= last_id),
     )
+    query = select(job_t.c.id).where(job_t.c.state == state, older).order_by(job_t.c.finished_at)
     return _delete_batches(store, query)
 
 

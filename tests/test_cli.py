@@ -1,0 +1,57 @@
+"""The `roost` command: good input works, bad input gets one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+
+def roost(*args: str, db_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    if db_url:
+        env["ROOST_DATABASE_URL"] = db_url
+    cmd = [sys.executable, "-m", "backend.cli", *args]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+
+def test_enqueue_prints_the_new_job_id(db_url: str) -> None:
+    out = roost("enqueue", "record", "--args", '{"n": 1}', "--delay", "5", db_url=db_url)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().isdigit()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["enqueue", "record", "--args", "{bad"], "--args is not valid JSON"),
+        (["enqueue", "record", "--args", '"text"'], "args must be a JSON object"),
+        (["enqueue", "bad kind!"], "is not a valid name"),
+        (["enqueue", "record", "--at", "tomorrow"], "is not an ISO 8601 time"),
+        (["enqueue", "record", "--at", "2030-01-01T00:00:00"], "must carry a time zone"),
+        (["worker", "--import", "no.such.module", "--burst"], "cannot import job module"),
+        (["worker", "--concurrency", "0", "--burst"], "must be greater than 0"),
+    ],
+)
+def test_bad_input_gets_one_line_and_a_non_zero_exit(
+    db_url: str, args: list[str], message: str
+) -> None:
+    out = roost(*args, db_url=db_url)
+    assert out.returncode == 2
+    assert message in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_bad_database_url_is_one_line() -> None:
+    out = roost("enqueue", "record", db_url="postgres-ish://nowhere")
+    assert out.returncode == 2 and out.stderr.startswith("roost: ")
+
+
+def test_help_lists_every_setting() -> None:
+    out = roost("--help")
+    assert out.returncode == 0
+    for name in ["ROOST_DATABASE_URL", "ROOST_CONCURRENCY", "ROOST_LEASE_SECONDS"]:
+        assert name in out.stdout
