@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from support import ROOT
 
 
 def roost(*args: str, db_url: str | None = None) -> subprocess.CompletedProcess[str]:

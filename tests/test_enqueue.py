@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from backend.jobs import InvalidArgs, InvalidInput, NewJob, Store, Worker, enqueue, enqueue_many
 from backend.jobs.models import job_t
 
-from conftest import assert_counts_match, read_log, states
+from support import assert_counts_match, read_log, states
 
 NOT_JSON = [
     {"when": datetime(2030, 1, 1, tzinfo=UTC)},

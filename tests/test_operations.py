@@ -22,7 +22,7 @@ from backend.jobs import (
 )
 from backend.jobs.models import job_t
 
-from conftest import assert_counts_match, states
+from support import assert_counts_match, states
 
 
 def set_state(store: Store, job_id: int, state: str) -> None:

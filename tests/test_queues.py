@@ -18,7 +18,7 @@ from backend.jobs.queues import (
     update_queue,
 )
 
-from conftest import assert_counts_match, read_log, states
+from support import assert_counts_match, read_log, states
 
 
 def test_paused_queue_is_not_worked_until_resumed(store: Store, run_log) -> None:

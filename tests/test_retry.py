@@ -13,7 +13,7 @@ from backend.jobs.queues import QueueSettings, create_queue
 from backend.jobs.retry import RetryPolicy, after_failure, backoff_seconds
 from backend.settings import Settings
 
-from conftest import assert_counts_match
+from support import assert_counts_match
 
 
 def burst(store: Store) -> None:

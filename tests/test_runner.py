@@ -12,7 +12,7 @@ from backend.jobs import RoostError, Store, Worker, act, current_job, enqueue
 from backend.jobs.models import attempt_t, job_t
 from backend.settings import Settings
 
-from conftest import states
+from support import states
 
 
 def errors(store: Store, job_id: int) -> list[tuple[str, str]]:

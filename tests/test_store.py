@@ -15,7 +15,7 @@ from backend.jobs.retention import prune
 from backend.jobs.schema import SCHEMA_VERSION
 from backend.settings import Settings
 
-from conftest import assert_counts_match, states
+from support import assert_counts_match, states
 
 
 def test_schema_is_created_once_with_a_version_and_reopened(tmp_path: Path) -> None:

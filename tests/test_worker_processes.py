@@ -11,7 +11,7 @@ from sqlalchemy import select
 from backend.jobs import JobFilter, NewJob, Store, act, enqueue_many
 from backend.jobs.models import attempt_t, job_t, worker_t
 
-from conftest import assert_counts_match, read_log, states, wait_until, worker_process
+from support import assert_counts_match, read_log, states, wait_until, worker_process
 
 FAST_LEASE = {"ROOST_LEASE_SECONDS": "1.0", "ROOST_HEARTBEAT_SECONDS": "0.2"}
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 from backend.jobs.errors import InvalidInput
 from backend.jobs.models import STATES, State, job_t
 from backend.jobs.registry import check_name
+from backend.jobs.sql import one_of
 
 DUE_STATES = (State.SCHEDULED.value, State.RETRYING.value)
 MAX_TEXT = 200
@@ -66,7 +67,7 @@ def state_clause(state: str, now: float) -> ColumnElement[bool]:
     if state == State.ENQUEUED.value:
         return or_(
             job_t.c.state == state,
-            and_(job_t.c.state.in_(DUE_STATES), job_t.c.run_at <= now),
+            and_(one_of(job_t.c.state, DUE_STATES), job_t.c.run_at <= now),
         )
     if state in DUE_STATES:
         return and_(job_t.c.state == state, job_t.c.run_at > now)

@@ -124,7 +124,11 @@ class Cursor:
 
 
 def one_of(column: Any, values: Iterable[str]) -> Any:
-    """`column IN ('a', 'b')` written inline, for fixed sets of our own constants (states)."""
+    """`column IN ('a', 'b')` written inline, for fixed sets of our own constants (states).
+
+    SQLite uses a partial index (such as `ix_job_due`) only when it can see that the query's
+    condition implies the index's, which it cannot do through bound parameters.
+    """
     return column.in_([literal_column(f"'{v}'") for v in values])
 
 

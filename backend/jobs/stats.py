@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal_column, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from backend.jobs.models import STATES, State, count_t, job_t, stats_t, worker_t
+from backend.jobs.sql import one_of
 from backend.jobs.store import Store
 
 HISTORY_MINUTES = 24 * 60
@@ -21,12 +22,8 @@ DUE_STATES = (State.SCHEDULED.value, State.RETRYING.value)
 
 
 def waiting_for_time() -> ColumnElement[bool]:
-    """`state IN ('scheduled', 'retrying')` spelled with literals, not bound parameters.
-
-    SQLite uses the partial index `ix_job_due` only when it can see that the query's condition
-    implies the index's, which it cannot do through a bound parameter.
-    """
-    return job_t.c.state.in_([literal_column(f"'{s}'") for s in DUE_STATES])
+    """`state IN ('scheduled', 'retrying')`, spelled so SQLite can use the partial index."""
+    return one_of(job_t.c.state, DUE_STATES)
 
 
 def visible_counts(conn: Connection, now: float) -> dict[str, dict[str, int]]:
