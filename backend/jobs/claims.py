@@ -189,7 +189,9 @@ BEAT = RawStatement(
     )
 )
 EXTEND_LEASES = RawStatement(
-    lambda d: update(job_t).where(_mine()).values(lease_until=P("lease_until"))
+    lambda d: (
+        update(job_t).where(sql.id_in(job_t.c.id, d), _mine()).values(lease_until=P("lease_until"))
+    )
 )
 CANCEL_WANTED = RawStatement(
     lambda d: select(job_t.c.id).where(_mine(), job_t.c.cancel_requested.is_(True))
@@ -383,8 +385,14 @@ def unregister_worker(cur: Cursor, worker_id: str) -> None:
     cur.run(DELETE_WORKER, worker=worker_id)
 
 
-def heartbeat(cur: Cursor, worker: dict[str, Any], now: float, lease: float) -> list[int]:
-    """Keep this worker's row and leases alive; return ids someone asked to cancel."""
+def heartbeat(
+    cur: Cursor, worker: dict[str, Any], running: list[int], now: float, lease: float
+) -> list[int]:
+    """Keep this worker's row and its running jobs' leases alive; return ids to cancel.
+
+    Only the jobs the worker knows it runs are renewed: a job it lost track of lapses and is
+    rescued, instead of staying processing for as long as the worker lives.
+    """
     beat = {
         "worker": worker["id"],
         "now": now,
@@ -393,7 +401,8 @@ def heartbeat(cur: Cursor, worker: dict[str, Any], now: float, lease: float) -> 
     }
     if cur.rowcount(BEAT, **beat) == 0:
         register_worker(cur, worker)
-    cur.run(EXTEND_LEASES, worker=worker["id"], lease_until=now + lease)
+    ids = sql.ids_value(cur.dialect, running)
+    cur.run(EXTEND_LEASES, ids=ids, worker=worker["id"], lease_until=now + lease)
     return [r["id"] for r in cur.rows(CANCEL_WANTED, worker=worker["id"])]
 
 

@@ -34,6 +34,7 @@ T = TypeVar("T")
 
 RETENTION_EVERY_SECONDS = 60.0
 BATCH_LINGER_SECONDS = 0.002
+STEP_RETRY_SECONDS = 1.0
 OPTION_FIELDS = ("max_attempts", "timeout", "min_backoff", "max_backoff", "max_retry_duration")
 
 
@@ -155,7 +156,18 @@ class Worker:
             look = want > 0 and self._worth_looking()
             if outcomes or look:
                 last_step = time.monotonic()
-                claimed = await self._in_db(self._step, outcomes, want if look else 0)
+                try:
+                    claimed = await self._in_db(self._step, outcomes, want if look else 0)
+                except Exception:
+                    # Nothing of the step was written; keep the results and try again shortly.
+                    log.exception(
+                        "store step failed; trying again in %g s",
+                        STEP_RETRY_SECONDS,
+                        extra={"action": "store_error", "worker": self.id},
+                    )
+                    self._outcomes[:0] = outcomes
+                    await asyncio.sleep(STEP_RETRY_SECONDS)
+                    continue
                 self._start(claimed)
                 if look:
                     self._more_waiting = len(claimed) >= want
@@ -314,7 +326,7 @@ class Worker:
         while True:
             await asyncio.sleep(self.settings.heartbeat_seconds)
             try:
-                cancel = await self._in_db(self._beat, len(self._running))
+                cancel = await self._in_db(self._beat, list(self._running))
             except Exception:
                 log.exception("heartbeat failed; will try again", extra={"action": "heartbeat"})
                 continue
@@ -323,11 +335,11 @@ class Worker:
                 if running is not None:
                     running.cancel()
 
-    def _beat(self, busy: int) -> list[int]:
+    def _beat(self, running: list[int]) -> list[int]:
         now = self.store.now()
         lease = self.settings.lease_seconds
         with self.store.raw_write() as cur:
-            cancel = claims.heartbeat(cur, self._row(now, busy), now, lease)
+            cancel = claims.heartbeat(cur, self._row(now, len(running)), running, now, lease)
             rescued = claims.rescue(cur, now, self.settings.max_attempts, self.rng)
             claims.prune_workers(cur, now - 3 * lease)
         log.debug("heartbeat", extra={"action": "heartbeat", "worker": self.id})
