@@ -18,6 +18,8 @@ from backend.settings import Settings, describe
 
 log = logging.getLogger(__name__)
 
+SERVE_SHUTDOWN_SECONDS = 1
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -169,7 +171,15 @@ def _serve(args: argparse.Namespace) -> int:
         settings.root_path,
         extra={"action": "serve_started"},
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # Open /jobstats streams never end by themselves; give them a moment, then close them.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=SERVE_SHUTDOWN_SECONDS,
+    )
     return 0
 
 

@@ -206,7 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=32, help="slots per Roost worker")
+    parser.add_argument("--concurrency", type=int, default=100, help="slots per Roost worker")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     os.environ["ROOST_LOG_LEVEL"] = os.environ.get("ROOST_LOG_LEVEL", "INFO")

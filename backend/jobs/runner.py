@@ -265,8 +265,16 @@ def failure(exc: BaseException) -> Result:
         status="failed",
         error_class=type(exc).__qualname__,
         error_message=str(exc),
-        traceback="".join(traceback.format_exception(exc)),
+        traceback=_format(exc),
     )
+
+
+def _format(exc: BaseException) -> str:
+    # Start the traceback at the job's own code: Roost's frames above it say nothing new.
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
 def _raise_in_thread(thread_id: int, exc_type: type[BaseException]) -> None:
