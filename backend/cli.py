@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _add(sub, "worker", "run a worker process that claims and runs jobs", _worker, _worker_args)
     _add(sub, "enqueue", "store one job", _enqueue, _enqueue_args)
     _add(sub, "serve", "serve the API, the /jobstats stream and the dashboard", _serve, _serve_args)
+    _add(sub, "demo", "run a server, workers and a producer on real jobs", _demo, _demo_args)
     return parser
 
 
@@ -80,7 +81,7 @@ def _worker_args(p: argparse.ArgumentParser) -> None:
 
 def _worker(args: argparse.Namespace) -> int:
     from backend.jobs.registry import import_modules
-    from backend.jobs.store import Store
+    from backend.jobs.store import Store, use_store
     from backend.jobs.worker import Worker
 
     settings = Settings.from_env(database_url=args.database_url, concurrency=args.concurrency)
@@ -89,6 +90,7 @@ def _worker(args: argparse.Namespace) -> int:
     import_modules([m for spec in args.modules for m in spec.split(",") if m])
     queues = [q for q in (args.queues or "").split(",") if q] or None
     store = Store(settings=settings)
+    use_store(store)  # jobs that enqueue follow-up jobs write to the worker's own store
     worker = Worker(store, queues=queues, burst=args.burst)
 
     async def run() -> None:
@@ -181,6 +183,25 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=SERVE_SHUTDOWN_SECONDS,
     )
     return 0
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Start the server, worker processes and a producer that feeds them jobs on the standard "
+        "library's source files; Ctrl-C stops it all, and a second run resumes on the same store."
+    )
+    p.add_argument("--host", help="address to listen on (ROOST_HOST; default loopback only)")
+    p.add_argument("--port", type=int, help="port to listen on (ROOST_PORT)")
+    p.add_argument("--workers", type=int, help="worker processes (default 2)")
+    p.add_argument("--duration", type=float, help="seconds to run before stopping by itself")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from backend.demo.run import Demo
+
+    settings = Settings.from_env(database_url=args.database_url, host=args.host, port=args.port)
+    logs.configure(settings.log_level)
+    return Demo(settings, workers=args.workers, duration=args.duration).run()
 
 
 if __name__ == "__main__":
