@@ -6,7 +6,16 @@ import logging
 import sys
 from typing import Any
 
-CONTEXT_KEYS = ("action", "worker", "job_id", "kind", "queue", "attempt", "duration_ms")
+CONTEXT_KEYS = (
+    "action",
+    "worker",
+    "job_id",
+    "kind",
+    "queue",
+    "attempt",
+    "duration_ms",
+    "schedule",
+)
 
 
 class ContextFormatter(logging.Formatter):

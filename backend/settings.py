@@ -23,6 +23,8 @@ DEFAULT_PORT = 8000
 DEFAULT_ROOT_PATH = ""  # path prefix the API and dashboard are served under, such as /roost
 DEFAULT_DASHBOARD_DIR = ""  # built dashboard; empty means frontend/dist in the source tree
 DEFAULT_LOG_LEVEL = "INFO"
+DEFAULT_SCHEDULER_SECONDS = 1.0  # how often a worker looks for schedules whose time has come
+DEFAULT_SCHEDULE_CATCH_UP = 1  # most runs one schedule enqueues at once after a downtime
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Settings:
     root_path: str = DEFAULT_ROOT_PATH
     dashboard_dir: str = DEFAULT_DASHBOARD_DIR
     log_level: str = DEFAULT_LOG_LEVEL
+    scheduler_seconds: float = DEFAULT_SCHEDULER_SECONDS
+    schedule_catch_up: int = DEFAULT_SCHEDULE_CATCH_UP
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -73,6 +77,10 @@ class Settings:
             raise ConfigError("ROOST_HEARTBEAT_SECONDS must be shorter than ROOST_LEASE_SECONDS")
         if self.max_attempts < 1:
             raise ConfigError("ROOST_MAX_ATTEMPTS must be at least 1")
+        if self.scheduler_seconds <= 0:
+            raise ConfigError("ROOST_SCHEDULER_SECONDS must be greater than 0")
+        if self.schedule_catch_up < 1:
+            raise ConfigError("ROOST_SCHEDULE_CATCH_UP must be at least 1")
         if self.stats_interval_seconds <= 0:
             raise ConfigError("ROOST_STATS_INTERVAL_SECONDS must be greater than 0")
         if self.root_path and (not self.root_path.startswith("/") or self.root_path.endswith("/")):

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from backend.api import jobs, openapi, overview, queues
+from backend.api import jobs, openapi, overview, queues, schedules
 from backend.api.dashboard import Dashboard
 from backend.api.endpoint import Endpoint
 from backend.api.problems import SERVER_ERROR, problem
@@ -30,7 +30,12 @@ log = logging.getLogger(__name__)
 
 def endpoints() -> list[Endpoint]:
     """Every API route, in the order they are matched."""
-    return [*jobs.endpoints(), *queues.endpoints(), *overview.endpoints()]
+    return [
+        *jobs.endpoints(),
+        *queues.endpoints(),
+        *schedules.endpoints(),
+        *overview.endpoints(),
+    ]
 
 
 def create_app(

@@ -44,6 +44,9 @@ class Call:
     def queue_name(self) -> str:
         return check_name("queue", self.request.path_params["name"])
 
+    def schedule_name(self) -> str:
+        return check_name("schedule", self.request.path_params["name"])
+
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (blocking) engine call in the thread pool."""
         return await run_in_threadpool(fn, *args, **kwargs)

@@ -10,11 +10,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from backend.jobs.cron import MAX_CRON_LENGTH
 from backend.jobs.enqueue import MAX_PRIORITY
 from backend.jobs.filters import MAX_TEXT, JobFilter
 from backend.jobs.listing import MAX_LIMIT
 from backend.jobs.operations import MAX_IDS
 from backend.jobs.registry import NAME_RULE
+from backend.jobs.schedules import ScheduleSpec
 
 MAX_ID = 2**63 - 1
 TEN_YEARS = 10 * 365 * 86400.0
@@ -44,6 +46,7 @@ class FilterFields(BaseModel):
     queue: Name | None = None
     state: StateName | None = None
     kind: Name | None = None
+    schedule: Name | None = None
     q: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)] | None = None
     created_after: AwareDatetime | None = None
     created_before: AwareDatetime | None = None
@@ -55,6 +58,7 @@ class FilterFields(BaseModel):
             queue=self.queue,
             state=self.state,
             kind=self.kind,
+            schedule=self.schedule,
             text=self.q,
             created_after=_seconds(self.created_after),
             created_before=_seconds(self.created_before),
@@ -138,6 +142,33 @@ class NewQueueIn(QueueSettingsIn):
     """A queue to create, with its settings."""
 
     name: Name
+
+
+class NewScheduleIn(Strict):
+    """A recurring job: when (a cron expression in a time zone) and what to enqueue."""
+
+    name: Name
+    cron: Annotated[str, Field(min_length=1, max_length=MAX_CRON_LENGTH)] = Field(
+        description="Five fields (minute hour day-of-month month day-of-week), or @hourly etc."
+    )
+    timezone: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        default="UTC", description="IANA time zone the expression is read in"
+    )
+    kind: Name
+    args: dict[str, Any] | list[Any] = Field(default_factory=dict)
+    queue: Name | None = None
+    priority: Annotated[int, Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY)] | None = None
+
+    def to_spec(self) -> ScheduleSpec:
+        return ScheduleSpec(
+            name=self.name,
+            cron=self.cron,
+            kind=self.kind,
+            args=self.args,
+            queue=self.queue,
+            timezone=self.timezone,
+            priority=self.priority,
+        )
 
 
 def _seconds(value: datetime | None) -> float | None:

@@ -1,14 +1,15 @@
-"""Routes for jobs: list, detail, enqueue, actions on one job, and bulk actions."""
+"""Routes for jobs: list, detail, enqueue, duplicate, actions on one job, bulk actions, and
+the kinds a job can be made of."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from backend.api.endpoint import Call, Endpoint
-from backend.api.inputs import BulkIn, JobListQuery, NewJobIn
-from backend.api.wire import ActionOut, BulkOut, JobDetail, JobPage
+from backend.api.inputs import BulkIn, JobListQuery, NewJobIn, NoQuery
+from backend.api.wire import ActionOut, BulkOut, JobDetail, JobPage, KindList
 from backend.jobs import listing, operations
-from backend.jobs.enqueue import enqueue
+from backend.jobs.enqueue import duplicate, enqueue
 from backend.jobs.operations import BulkResult
 
 JOB_ID = {"job_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}}
@@ -28,6 +29,15 @@ async def create_job(call: Call) -> Any:
     options = new.model_dump(exclude={"kind", "args"}, exclude_none=True)
     job_id = await call.run(enqueue, new.kind, new.args, store=call.store, **options)
     return await call.run(listing.get_job, call.store, job_id)
+
+
+async def duplicate_job(call: Call) -> Any:
+    job_id = await call.run(duplicate, call.store, call.job_id())
+    return await call.run(listing.get_job, call.store, job_id)
+
+
+async def list_kinds(call: Call) -> Any:
+    return {"items": await call.run(listing.list_kinds, call.store)}
 
 
 async def bulk(call: Call) -> Any:
@@ -114,4 +124,22 @@ def endpoints() -> list[Endpoint]:
             path_params=JOB_ID,
         ),
         *actions,
+        Endpoint(
+            "POST",
+            "/api/jobs/{job_id}/duplicate",
+            duplicate_job,
+            "Enqueue a copy of a job (kind, args, queue, priority and options)",
+            JobDetail,
+            status=201,
+            errors=(400, 404),
+            path_params=JOB_ID,
+        ),
+        Endpoint(
+            "GET",
+            "/api/kinds",
+            list_kinds,
+            "Kinds live workers registered, and the built-in ones",
+            KindList,
+            query=NoQuery,
+        ),
     ]

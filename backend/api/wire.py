@@ -76,6 +76,7 @@ class JobSummary(Wire):
     started_at: Time
     finished_at: Time
     worker_id: str | None
+    schedule: str | None = Field(description="The schedule that enqueued the job, if one did")
 
 
 class AttemptOut(Wire):
@@ -195,6 +196,7 @@ class WorkerOut(Wire):
     host: str
     pid: int
     queues: list[str]
+    kinds: list[str]
     slots: int
     busy: int
     jobs: list[RunningJob]
@@ -204,6 +206,64 @@ class WorkerOut(Wire):
 
 class WorkerList(Wire):
     items: list[WorkerOut]
+
+
+class KindOut(Wire):
+    """A kind jobs can be made of, and how many live workers can run it."""
+
+    kind: str
+    workers: int
+    builtin: bool
+
+
+class KindList(Wire):
+    items: list[KindOut]
+
+
+class ScheduleJob(Wire):
+    """One of the latest jobs a schedule enqueued."""
+
+    id: int
+    state: str = Field(json_schema_extra={"enum": list(STATES)})
+    run_at: Time
+    created_at: Time
+    finished_at: Time
+
+
+class ScheduleOut(Wire):
+    """A recurring job with its expression in words, its next and last run, its latest jobs."""
+
+    name: str
+    cron: str
+    description: str
+    timezone: str
+    kind: str
+    args: dict[str, Any] | list[Any]
+    queue: str
+    priority: int
+    paused: bool
+    source: str = Field(json_schema_extra={"enum": ["code", "api"]})
+    next_run_at: Time = Field(description="null while paused")
+    last_run_at: Time
+    last_job_id: int | None
+    created_at: Time
+    recent_jobs: list[ScheduleJob]
+
+
+class ScheduleList(Wire):
+    items: list[ScheduleOut]
+
+
+class TriggerOut(Wire):
+    """The schedule after a run by hand, and the job that run enqueued."""
+
+    schedule: ScheduleOut
+    job: JobDetail
+
+
+class ScheduleDeleted(Wire):
+    name: str
+    deleted: bool
 
 
 def queue_out(row: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 Each runs inside the caller's write transaction and is guarded by the state it expects, so a
 worker whose lease was taken over, or a person who killed a job meanwhile, always wins cleanly.
 They are compiled once and run on a raw cursor: this is the path every job takes twice.
+
+Queue limits hold across every worker because they are read and spent in the claim's own
+write transaction: max_concurrency against the maintained processing count, and rate_limit
+against a token bucket kept in the queue's row (refilled by elapsed time, spent per claim).
 """
 
 from __future__ import annotations
@@ -51,6 +55,15 @@ class Outcome:
     error_class: str = ""
     error_message: str = ""
     traceback: str = ""
+
+
+@dataclass
+class Claim:
+    """What `claim` took, the queue settings it read, and when a rate limit lets more through."""
+
+    jobs: list[dict[str, Any]]
+    settings: dict[str, dict[str, Any]]
+    wake_at: float | None = None  # the earliest time a rate-limited queue has a token again
 
 
 @dataclass
@@ -116,6 +129,13 @@ def _claim_stmt(_dialect: str) -> Any:
 
 
 CLAIM = RawStatement(_claim_stmt)
+SPEND_TOKENS = RawStatement(
+    lambda d: (
+        update(queue_t)
+        .where(queue_t.c.name == P("queue"))
+        .values(rate_tokens=P("tokens"), rate_refilled_at=P("now"))
+    )
+)
 SUCCEED = RawStatement(
     lambda d: (
         update(job_t)
@@ -178,6 +198,7 @@ WORKER_COLUMNS = (
     "started_at",
     "heartbeat_at",
     "stopping",
+    "kinds",
 )
 INSERT_WORKER = RawStatement(lambda d: worker_t.insert().values({c: P(c) for c in WORKER_COLUMNS}))
 DELETE_WORKER = RawStatement(lambda d: delete(worker_t).where(worker_t.c.id == P("worker")))
@@ -250,33 +271,59 @@ def claim(
     now: float,
     lease_seconds: float,
     rotate: int = 0,
-) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+) -> Claim:
     """Claim up to `limit` due jobs, by priority then age, from queues that are not paused."""
     promote_due(cur, now)
-    settings = queue_settings(cur)
+    result = Claim(jobs=[], settings=queue_settings(cur))
     candidates = queues_with_work(cur, queues)
     names = sorted(candidates)
     if names:
         shift = rotate % len(names)
         names = names[shift:] + names[:shift]
-    claimed: list[dict[str, Any]] = []
     for name in names:
-        if len(claimed) >= limit:
+        if len(result.jobs) >= limit:
             break
-        room = _room_in_queue(settings.get(name), candidates[name], limit - len(claimed))
-        if room > 0:
-            claimed.extend(
-                cur.rows(
-                    CLAIM,
-                    queue=name,
-                    limit=room,
-                    worker=worker_id,
-                    now=now,
-                    lease_until=now + lease_seconds,
-                )
-            )
-    claimed.sort(key=lambda j: (-j["priority"], j["run_at"], j["id"]))
-    return claimed, settings
+        setting = result.settings.get(name)
+        room = _room_in_queue(setting, candidates[name], limit - len(result.jobs))
+        if room > 0 and setting is not None and setting["rate_limit"]:
+            _claim_rate_limited(cur, result, setting, room, worker_id, now, lease_seconds)
+        elif room > 0:
+            result.jobs.extend(_claim_rows(cur, name, room, worker_id, now, lease_seconds))
+    result.jobs.sort(key=lambda j: (-j["priority"], j["run_at"], j["id"]))
+    return result
+
+
+def _claim_rows(
+    cur: Cursor, queue: str, room: int, worker_id: str, now: float, lease_seconds: float
+) -> list[dict[str, Any]]:
+    return cur.rows(
+        CLAIM, queue=queue, limit=room, worker=worker_id, now=now, lease_until=now + lease_seconds
+    )
+
+
+def _claim_rate_limited(
+    cur: Cursor,
+    result: Claim,
+    setting: dict[str, Any],
+    room: int,
+    worker_id: str,
+    now: float,
+    lease_seconds: float,
+) -> None:
+    rate = float(setting["rate_limit"])
+    tokens, as_of = bucket_tokens(setting, now)
+    # A hair of slack, so that 2.9999999 tokens after float arithmetic still pays for 3 jobs.
+    affordable = min(room, int(tokens + 1e-9))
+    taken = []
+    if affordable > 0:
+        taken = _claim_rows(cur, setting["name"], affordable, worker_id, now, lease_seconds)
+    left = max(0.0, tokens - len(taken))
+    if taken:
+        cur.run(SPEND_TOKENS, queue=setting["name"], tokens=left, now=as_of)
+        result.jobs.extend(taken)
+    if len(taken) < room and left < 1:
+        wake = as_of + (1 - left) / rate
+        result.wake_at = wake if result.wake_at is None else min(result.wake_at, wake)
 
 
 def _room_in_queue(setting: dict[str, Any] | None, processing: int, wanted: int) -> int:
@@ -286,6 +333,21 @@ def _room_in_queue(setting: dict[str, Any] | None, processing: int, wanted: int)
         return 0
     cap = setting["max_concurrency"]
     return wanted if cap is None else max(0, min(wanted, cap - processing))
+
+
+def bucket_tokens(setting: dict[str, Any], now: float) -> tuple[float, float]:
+    """Tokens in a rate-limited queue's bucket at `now` (what was left, plus the refill), and
+    the time they are counted at."""
+    rate = float(setting["rate_limit"])
+    burst = float(setting["rate_burst"] or max(1.0, rate))
+    tokens, since = setting["rate_tokens"], setting["rate_refilled_at"]
+    if tokens is None or since is None:
+        return burst, now
+    # A worker's `now` may be a little older than the last refill (it waited for the write
+    # lock, or its clock is behind): the bucket's time never runs backwards, so no stretch of
+    # time is refilled twice.
+    as_of = max(now, float(since))
+    return min(burst, float(tokens) + (as_of - float(since)) * rate), as_of
 
 
 def finish(

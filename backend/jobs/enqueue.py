@@ -12,12 +12,13 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from backend.jobs import sql
-from backend.jobs.errors import InvalidArgs, InvalidInput, RoostError
+from backend.jobs.errors import InvalidArgs, InvalidInput, NotFound, RoostError
 from backend.jobs.models import State, job_t
-from backend.jobs.registry import check_name, registry
+from backend.jobs.registry import JobOptions, check_name, registry
 from backend.jobs.store import Store, get_store
 
 MAX_PRIORITY = 1_000_000
+DEFAULT_OPTIONS = JobOptions()
 ROW_KEYS = (
     "kind",
     "queue",
@@ -33,6 +34,18 @@ ROW_KEYS = (
     "created_at",
     "run_at",
     "cancel_requested",
+    "schedule",
+)
+COPIED_KEYS = (
+    "kind",
+    "queue",
+    "args",
+    "priority",
+    "max_attempts",
+    "timeout",
+    "min_backoff",
+    "max_backoff",
+    "max_retry_duration",
 )
 
 
@@ -45,6 +58,9 @@ INSERT_MANY = sql.RawStatement(_insert_job)
 ENSURE_QUEUES = sql.RawStatement(sql.insert_queues_stmt)
 ADD_COUNTS = sql.RawStatement(sql.add_counts_stmt)
 MAX_ID = sql.RawStatement(lambda _d: select(func.coalesce(func.max(job_t.c.id), 0)))
+COPY_SOURCE = sql.RawStatement(
+    lambda _d: select(*(job_t.c[k] for k in COPIED_KEYS)).where(job_t.c.id == bindparam("id"))
+)
 
 
 @dataclass
@@ -72,10 +88,34 @@ def enqueue(
     store = store or get_store()
     row = to_row(NewJob(kind=kind, args={} if args is None else args, **options), store.now())
     with store.raw_write() as cur:
-        _ensure_queues(store, cur, {row["queue"]})
-        job_id = int(cur.run(INSERT_ONE, **row).fetchone()[0])
-        cur.many(ADD_COUNTS, sql.count_rows([(row["queue"], row["state"])]))
+        return insert_row(store, cur, row)
+
+
+def insert_row(store: Store, cur: sql.Cursor, row: dict[str, Any]) -> int:
+    """Insert one job row from `to_row` inside the caller's write transaction; return its id."""
+    _ensure_queues(store, cur, {row["queue"]})
+    job_id = int(cur.run(INSERT_ONE, **row).fetchone()[0])
+    cur.many(ADD_COUNTS, sql.count_rows([(row["queue"], row["state"])]))
     return job_id
+
+
+def duplicate(store: Store, job_id: int) -> int:
+    """Enqueue a new job with the kind, args, queue, priority and options of job `job_id`."""
+    now = store.now()
+    with store.raw_write() as cur:
+        found = cur.rows(COPY_SOURCE, id=job_id)
+        if not found:
+            raise NotFound(f"job {job_id} does not exist")
+        row = {
+            **found[0],
+            "state": State.ENQUEUED.value,
+            "attempt": 0,
+            "created_at": now,
+            "run_at": now,
+            "cancel_requested": False,
+            "schedule": None,
+        }
+        return insert_row(store, cur, row)
 
 
 def enqueue_many(jobs: Iterable[NewJob], *, store: Store | None = None) -> list[int]:
@@ -109,7 +149,8 @@ def _ensure_queues(store: Store, cur: sql.Cursor, names: set[str]) -> None:
 def to_row(new: NewJob, now: float) -> dict[str, Any]:
     """Validate a NewJob and turn it into a job row; raise before anything is stored."""
     check_name("kind", new.kind)
-    defaults = registry.options_for(new.kind)
+    fn = registry.get(new.kind)
+    defaults = fn.options if fn is not None else DEFAULT_OPTIONS
     queue = check_name("queue", new.queue if new.queue is not None else defaults.queue)
     priority = new.priority if new.priority is not None else defaults.priority
     if not isinstance(priority, int) or isinstance(priority, bool) or abs(priority) > MAX_PRIORITY:
@@ -123,10 +164,13 @@ def to_row(new: NewJob, now: float) -> dict[str, Any]:
     if timeout is not None and not (isinstance(timeout, int | float) and 0 < timeout < math.inf):
         raise InvalidInput("timeout must be a positive number of seconds")
     run_at = resolve_run_at(new.run_at, new.delay, now)
+    args = dump_args(new.args)
+    if fn is not None and fn.check is not None:
+        fn.check(new.args)
     return {
         "kind": new.kind,
         "queue": queue,
-        "args": dump_args(new.args),
+        "args": args,
         "priority": priority,
         "state": State.SCHEDULED.value if run_at > now else State.ENQUEUED.value,
         "attempt": 0,
@@ -138,6 +182,7 @@ def to_row(new: NewJob, now: float) -> dict[str, Any]:
         "created_at": now,
         "run_at": run_at,
         "cancel_requested": False,
+        "schedule": None,
     }
 
 

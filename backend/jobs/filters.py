@@ -24,6 +24,7 @@ class JobFilter:
     queue: str | None = None
     state: str | None = None
     kind: str | None = None
+    schedule: str | None = None
     text: str | None = None
     created_after: float | None = None
     created_before: float | None = None
@@ -35,6 +36,8 @@ class JobFilter:
             check_name("queue", self.queue)
         if self.kind is not None:
             check_name("kind", self.kind)
+        if self.schedule is not None:
+            check_name("schedule", self.schedule)
         if self.state is not None and self.state not in STATES:
             raise InvalidInput(f"state {self.state!r} is unknown; use one of {', '.join(STATES)}")
         if self.text is not None and len(self.text) > MAX_TEXT:
@@ -46,6 +49,8 @@ class JobFilter:
             out.append(job_t.c.queue == self.queue)
         if self.kind is not None:
             out.append(job_t.c.kind == self.kind)
+        if self.schedule is not None:
+            out.append(job_t.c.schedule == self.schedule)
         if self.state is not None:
             out.append(state_clause(self.state, now))
         if self.text:

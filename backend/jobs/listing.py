@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from backend.jobs.errors import InvalidInput, NotFound
 from backend.jobs.filters import JobFilter, visible_state
+from backend.jobs.http_target import BUILTIN_KINDS
 from backend.jobs.models import STATES, State, attempt_t, job_t, queue_t, worker_t
 from backend.jobs.operations import ACTIONS
 from backend.jobs.queues import get_queue, list_queues
@@ -44,6 +46,7 @@ SUMMARY_COLUMNS = (
     job_t.c.started_at,
     job_t.c.finished_at,
     job_t.c.worker_id,
+    job_t.c.schedule,
 )
 
 
@@ -119,7 +122,15 @@ def list_workers(store: Store) -> list[dict[str, Any]]:
             .where(worker_t.c.heartbeat_at >= live_workers_since(store, now))
             .order_by(worker_t.c.started_at, worker_t.c.id)
         ).mappings()
-        out = [{**dict(w), "queues": json.loads(w["queues"] or "[]"), "jobs": []} for w in workers]
+        out = [
+            {
+                **dict(w),
+                "queues": json.loads(w["queues"] or "[]"),
+                "kinds": json.loads(w["kinds"] or "[]"),
+                "jobs": [],
+            }
+            for w in workers
+        ]
         by_id = {w["id"]: w for w in out}
         if by_id:
             running = conn.execute(
@@ -136,6 +147,25 @@ def list_workers(store: Store) -> list[dict[str, Any]]:
     for w in out:
         w.pop("stopping", None)
     return out
+
+
+def list_kinds(store: Store) -> list[dict[str, Any]]:
+    """Kinds a job can be made of: those live workers registered, and the built-in ones."""
+    now = store.now()
+    with store.read() as conn:
+        rows = conn.execute(
+            select(worker_t.c.kinds).where(
+                worker_t.c.heartbeat_at >= live_workers_since(store, now)
+            )
+        ).all()
+    workers: Counter[str] = Counter()
+    for (kinds,) in rows:
+        workers.update(set(json.loads(kinds or "[]")))
+    builtin = set(BUILTIN_KINDS)
+    return [
+        {"kind": k, "workers": workers[k], "builtin": k in builtin}
+        for k in sorted(set(workers) | builtin)
+    ]
 
 
 def summarize(
@@ -158,6 +188,7 @@ def summarize(
         "started_at": row["started_at"],
         "finished_at": row["finished_at"],
         "worker_id": row["worker_id"],
+        "schedule": row["schedule"],
     }
 
 
@@ -224,7 +255,9 @@ def _after(sort: str, key: tuple[Any, int]) -> ColumnElement[bool]:
 
 
 def _total(conn: Connection, where: JobFilter, now: float) -> int:
-    simple = where.kind is None and not where.text and not _has_range(where)
+    simple = (
+        where.kind is None and where.schedule is None and not where.text and not _has_range(where)
+    )
     if simple:
         counts = visible_counts(conn, now)
         queues = [counts.get(where.queue, {})] if where.queue is not None else counts.values()

@@ -56,6 +56,14 @@ class Job(SQLModel, table=True):
         Index("ix_job_state", "state", "id"),
         Index("ix_job_state_finished", "state", "finished_at"),
         Index("ix_job_kind", "kind", "id"),
+        # The jobs each schedule produced, newest first.
+        Index(
+            "ix_job_schedule",
+            "schedule",
+            "id",
+            sqlite_where=text("schedule IS NOT NULL"),
+            postgresql_where=text("schedule IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,6 +87,7 @@ class Job(SQLModel, table=True):
     worker_id: str | None = None
     cancel_requested: bool = False
     error: str | None = Field(default=None, sa_column=Column(Text))
+    schedule: str | None = None  # the schedule that enqueued this job, if one did
 
 
 class Attempt(SQLModel, table=True):
@@ -114,6 +123,10 @@ class Queue(SQLModel, table=True):
     max_backoff: float | None = None
     max_retry_duration: float | None = None
     created_at: float
+    # The rate limit's token bucket, shared by every worker: tokens left at rate_refilled_at.
+    # NULL tokens means a full bucket.
+    rate_tokens: float | None = None
+    rate_refilled_at: float | None = None
 
 
 class Worker(SQLModel, table=True):
@@ -130,14 +143,42 @@ class Worker(SQLModel, table=True):
     started_at: float
     heartbeat_at: float
     stopping: bool = False
+    kinds: str | None = None  # JSON array of the job kinds registered in the process
+
+
+class Schedule(SQLModel, table=True):
+    """A recurring job: a cron expression in a time zone, and the job to enqueue each time."""
+
+    __tablename__ = "schedule"
+
+    name: str = Field(primary_key=True)
+    cron: str
+    timezone: str
+    kind: str
+    args: str = Field(sa_column=Column(Text, nullable=False))
+    queue: str
+    priority: int = 0
+    paused: bool = False
+    source: str  # code (declared next to the job) | api
+    next_run_at: float
+    last_run_at: float | None = None
+    last_job_id: int | None = None
+    created_at: float
+
+
+TOTAL_MINUTE = -1  # the stats_minute row that holds a queue's all-time totals
 
 
 class StatsMinute(SQLModel, table=True):
-    """Processed and failed attempts per queue per minute, for history graphs."""
+    """Processed and failed attempts per queue per minute, for history graphs.
+
+    Minutes are pruned after a week; each queue's row at minute TOTAL_MINUTE keeps its totals
+    since the store began, so the totals cost one row per queue to read.
+    """
 
     __tablename__ = "stats_minute"
 
-    minute: int = Field(primary_key=True)  # seconds since the epoch // 60
+    minute: int = Field(primary_key=True)  # seconds since the epoch // 60, or TOTAL_MINUTE
     queue: str = Field(primary_key=True)
     processed: int = 0
     failed: int = 0
@@ -166,6 +207,7 @@ job_t = Job.__table__  # type: ignore[attr-defined]
 attempt_t = Attempt.__table__  # type: ignore[attr-defined]
 queue_t = Queue.__table__  # type: ignore[attr-defined]
 worker_t = Worker.__table__  # type: ignore[attr-defined]
+schedule_t = Schedule.__table__  # type: ignore[attr-defined]
 stats_t = StatsMinute.__table__  # type: ignore[attr-defined]
 count_t = JobCount.__table__  # type: ignore[attr-defined]
 meta_t = Meta.__table__  # type: ignore[attr-defined]

@@ -36,6 +36,9 @@ class JobOptions:
     max_retry_duration: float | None = None
 
 
+ArgsCheck = Callable[[dict[str, Any] | list[Any]], None]
+
+
 @dataclass
 class JobFunction:
     """A registered function: call it directly, or `.enqueue(...)` it to run on a worker."""
@@ -43,6 +46,7 @@ class JobFunction:
     kind: str
     func: Callable[..., Any]
     options: JobOptions = field(default_factory=JobOptions)
+    check: ArgsCheck | None = None  # refuses bad args at enqueue time, with InvalidArgs
 
     @property
     def is_async(self) -> bool:
@@ -108,9 +112,15 @@ def job(
     func: Callable[..., Any] | None = None,
     *,
     kind: str | None = None,
+    schedule: str | tuple[str, str] | None = None,
+    check: ArgsCheck | None = None,
     **options: Any,
 ) -> Any:
-    """Register a function as a job kind: `@job` or `@job(queue="mail", max_attempts=5)`."""
+    """Register a function as a job kind: `@job` or `@job(queue="mail", max_attempts=5)`.
+
+    `schedule="0 9 * * *"` (UTC) or `schedule=("0 9 * * *", "Europe/Berlin")` also declares a
+    recurring job of this kind, named after it, that workers enqueue with no args.
+    """
     defaults = replace(JobOptions(), **options)
     check_name("queue", defaults.queue)
 
@@ -119,8 +129,13 @@ def job(
         if "<" in name:
             raise ConfigError(f"{f.__qualname__} is defined inside a function; pass job(kind=...)")
         check_name("kind", name)
-        fn = JobFunction(kind=name, func=f, options=defaults)
+        fn = JobFunction(kind=name, func=f, options=defaults, check=check)
         registry.add(fn)
+        if schedule is not None:
+            from backend.jobs.schedules import schedule as declare
+
+            cron, timezone = (schedule, "UTC") if isinstance(schedule, str) else schedule
+            declare(name, cron, name, timezone=timezone)
         return fn
 
     return register(func) if func is not None else register

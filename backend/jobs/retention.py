@@ -6,11 +6,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, delete, or_, select
 
-from backend.jobs.models import State, attempt_t, job_t
+from backend.jobs.models import State, attempt_t, job_t, stats_t
 from backend.jobs.store import Store
 
 PRUNE_BATCH = 1_000  # rows per transaction, so pruning never holds the write lock for long
 MAX_BATCHES_PER_RUN = 50
+STATS_KEEP_MINUTES = 7 * 24 * 60  # per-minute history kept; the graphs show at most a day
 
 
 def prune(store: Store) -> int:
@@ -20,7 +21,13 @@ def prune(store: Store) -> int:
     removed = _prune_older(store, State.SUCCEEDED.value, now - s.succeeded_retention_seconds)
     removed += _prune_older(store, State.DEAD.value, now - s.dead_retention_seconds)
     removed += _prune_over_cap(store, State.DEAD.value, s.dead_max)
+    _prune_stats(store, int(now // 60) - STATS_KEEP_MINUTES)
     return removed
+
+
+def _prune_stats(store: Store, before_minute: int) -> None:
+    with store.write() as conn:
+        conn.execute(delete(stats_t).where(stats_t.c.minute >= 0, stats_t.c.minute < before_minute))
 
 
 def _prune_older(store: Store, state: str, cutoff: float) -> int:

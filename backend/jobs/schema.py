@@ -1,20 +1,22 @@
 """Creating the schema on first use and migrating an older store forward.
 
-The version lives in `roost_meta`. Each migration moves the schema one version up inside the
-caller's write transaction, so two processes opening a new file at once cannot both create it.
+The version lives in `roost_meta`. A new store gets the current schema at once; an older one
+runs each migration from its version up, all inside the caller's write transaction, so two
+processes opening the same file at once cannot both create or migrate it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Index, Table, select
+from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from backend.jobs import models
 from backend.jobs.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Inserts are counted by the enqueue code, one row per queue and state for a whole batch: a
 # per-row insert trigger made bulk enqueue three times slower. Updates and deletes, which come
@@ -36,13 +38,23 @@ _SQLITE_COUNT_TRIGGERS = [
 ]
 
 
-def _create_v1(conn: Connection, dialect: str) -> None:
+def _create(conn: Connection, dialect: str) -> None:
     SQLModel.metadata.create_all(conn, tables=_tables())
     for ddl in _SQLITE_COUNT_TRIGGERS:
         conn.exec_driver_sql(ddl)
 
 
-MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {1: _create_v1}
+def _v2_queue_limits_schedules_kinds(conn: Connection, dialect: str) -> None:
+    """Version 2: rate-limit buckets on queues, schedules, the jobs' schedule, workers' kinds."""
+    _add_columns(conn, models.queue_t, "rate_tokens", "rate_refilled_at")
+    _add_columns(conn, models.worker_t, "kinds")
+    _add_columns(conn, models.job_t, "schedule")
+    _index(models.job_t, "ix_job_schedule").create(conn)
+    models.schedule_t.create(conn)
+
+
+# Upgrades, by the version they produce. Each runs once, in order, on a store found older.
+MIGRATIONS: dict[int, Callable[[Connection, str], None]] = {2: _v2_queue_limits_schedules_kinds}
 
 
 def ensure_schema(conn: Connection, dialect: str) -> int:
@@ -57,10 +69,25 @@ def ensure_schema(conn: Connection, dialect: str) -> int:
             f"the store has schema version {found}, newer than this Roost's {SCHEMA_VERSION}; "
             "upgrade Roost"
         )
+    if found == 0:
+        _create(conn, dialect)
+        _set_version(conn, SCHEMA_VERSION, insert=True)
+        return found
     for version in range(found + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[version](conn, dialect)
-        _set_version(conn, version, insert=found == 0 and version == 1)
+        _set_version(conn, version, insert=False)
     return found
+
+
+def _add_columns(conn: Connection, table: Table, *names: str) -> None:
+    # The column definitions come from the models, so a migrated store matches a new one.
+    for name in names:
+        definition = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {definition}")
+
+
+def _index(table: Table, name: str) -> Index:
+    return next(i for i in table.indexes if i.name == name)
 
 
 def _set_version(conn: Connection, version: int, insert: bool) -> None:
@@ -77,6 +104,7 @@ def _tables() -> list:
         models.attempt_t,
         models.queue_t,
         models.worker_t,
+        models.schedule_t,
         models.stats_t,
         models.count_t,
     ]

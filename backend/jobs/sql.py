@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
-from backend.jobs.models import count_t, queue_t, stats_t
+from backend.jobs.models import TOTAL_MINUTE, count_t, queue_t, stats_t
 
 
 def _insert(dialect: str, table: Table) -> Any:
@@ -147,4 +147,7 @@ ADD_STATS = RawStatement(add_stats_stmt)
 
 
 def add_stats_raw(cur: Cursor, rows: list[dict[str, Any]]) -> None:
-    cur.many(ADD_STATS, rows)
+    """Add to each queue's minute, and to its all-time row (minute TOTAL_MINUTE)."""
+    if rows:
+        totals = [{**r, "minute": TOTAL_MINUTE} for r in rows]
+        cur.many(ADD_STATS, rows + totals)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
-from backend.jobs.models import STATES, State, count_t, job_t, stats_t, worker_t
+from backend.jobs.models import STATES, TOTAL_MINUTE, State, count_t, job_t, stats_t, worker_t
 from backend.jobs.sql import one_of
 from backend.jobs.store import Store
 
@@ -76,7 +76,7 @@ def _totals(conn: Connection) -> tuple[int, int]:
         select(
             func.coalesce(func.sum(stats_t.c.processed), 0),
             func.coalesce(func.sum(stats_t.c.failed), 0),
-        )
+        ).where(stats_t.c.minute == TOTAL_MINUTE)
     ).one()
     return int(row[0]), int(row[1])
 

@@ -2,7 +2,8 @@
 
 One asyncio loop drives everything. Store work happens on a single database thread, so the loop
 never blocks on SQLite; finished attempts are buffered and written together with the next
-claim, which is where the speed on SQLite comes from (one writer at a time).
+claim, which is where the speed on SQLite comes from (one writer at a time). Every worker also
+runs the scheduler step, which enqueues the runs of schedules whose time has come.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from secrets import token_hex
 from typing import Any, TypeVar
 
-from backend.jobs import claims, retention, runner
+from backend.jobs import claims, retention, runner, schedules
 from backend.jobs.claims import Outcome
 from backend.jobs.models import State
 from backend.jobs.registry import JobFunction, Registry, registry
@@ -68,6 +69,7 @@ class Worker:
         self._more_waiting = True
         self._seen_version: int | None = None
         self._next_due: float | None = None
+        self._token_wake: float | None = None
         self._queue_settings: dict[str, dict[str, Any]] = {}
         self._rotate = 0
         self._poll = store.engine.raw_connection()
@@ -89,6 +91,7 @@ class Worker:
         )
         dispatcher = asyncio.create_task(self._dispatch())
         beater = asyncio.create_task(self._heartbeats())
+        scheduler = asyncio.create_task(self._scheduler())
         stopper = asyncio.create_task(self._stop.wait())
         await asyncio.wait({dispatcher, stopper}, return_when=asyncio.FIRST_COMPLETED)
         self._stopping = True
@@ -96,6 +99,7 @@ class Worker:
         await self._drain_running()
         await dispatcher
         beater.cancel()
+        scheduler.cancel()
         stopper.cancel()
         await self._in_db(self._leave)
         self._poll.close()
@@ -171,15 +175,23 @@ class Worker:
                 self._start(claimed)
                 if look:
                     self._more_waiting = len(claimed) >= want
-                    if self.burst and not claimed and not self._running and not self._outcomes:
+                    if self._burst_is_over(claimed):
                         return
                 continue
             if self._stopping and not self._running:
                 return
-            if self.burst and not self._running and not self._outcomes:
+            if self.burst and not self._running and not self._outcomes and not self._rate_limited():
                 self._more_waiting = True  # look once more; an empty look ends the burst
                 continue
             await self._sleep(self.settings.poll_seconds)
+
+    def _burst_is_over(self, claimed: list[dict[str, Any]]) -> bool:
+        # A queue that waits for its rate limit still has work: a burst waits for it too.
+        idle = not claimed and not self._running and not self._outcomes
+        return self.burst and idle and self._token_wake is None
+
+    def _rate_limited(self) -> bool:
+        return self._token_wake is not None and self.store.now() < self._token_wake
 
     def _should_linger(self, want: int, last_step: float) -> bool:
         # While most slots are busy, gather finished jobs for a moment so that one transaction
@@ -205,7 +217,10 @@ class Worker:
         if version != self._seen_version:
             self._seen_version = version
             return True
-        return self._next_due is not None and self.store.now() >= self._next_due
+        now = self.store.now()
+        if self._token_wake is not None and now >= self._token_wake:
+            return True
+        return self._next_due is not None and now >= self._next_due
 
     def _data_version(self) -> int:
         cur = self._poll.cursor()
@@ -221,6 +236,7 @@ class Worker:
             with self.store.raw_read() as cur:
                 if not claims.has_work(cur, self.queues, now):
                     self._next_due = claims.next_due(cur)
+                    self._token_wake = None
                     return []
         report = None
         claimed: list[dict[str, Any]] = []
@@ -236,7 +252,7 @@ class Worker:
                     self.rng,
                 )
             if want:
-                claimed, self._queue_settings = claims.claim(
+                taken = claims.claim(
                     cur,
                     self.id,
                     self.queues,
@@ -245,6 +261,8 @@ class Worker:
                     self.settings.lease_seconds,
                     self._rotate,
                 )
+                claimed, self._queue_settings = taken.jobs, taken.settings
+                self._token_wake = taken.wake_at
                 self._rotate += 1
                 self._next_due = claims.next_due(cur)
         if report is not None:
@@ -320,6 +338,19 @@ class Worker:
             else:
                 log.info("job cancelled while running", extra={**fields, "action": "job_cancelled"})
 
+    # -- schedules ---------------------------------------------------------------------------
+
+    async def _scheduler(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.scheduler_seconds)
+            try:
+                made = await self._in_db(schedules.run_due, self.store)
+            except Exception:
+                log.exception("scheduler step failed; will try again", extra={"action": "schedule"})
+                continue
+            if made:
+                self._wake.set()
+
     # -- heartbeats, rescue, retention -------------------------------------------------------
 
     async def _heartbeats(self) -> None:
@@ -356,6 +387,13 @@ class Worker:
             claims.register_worker(cur, self._row(now, 0))
             rescued = claims.rescue(cur, now, self.settings.max_attempts, self.rng)
         self._log_rescued(rescued)
+        declared = schedules.sync_declared(self.store)
+        if declared:
+            log.info(
+                "%d schedules declared in code are in the store",
+                declared,
+                extra={"action": "schedules_synced", "worker": self.id},
+            )
 
     def _log_rescued(self, rescued: list[tuple[dict[str, Any], str]]) -> None:
         for job, state in rescued:
@@ -388,6 +426,7 @@ class Worker:
             "started_at": self._started_at,
             "heartbeat_at": now,
             "stopping": self._stopping,
+            "kinds": json.dumps(self.kinds.kinds()),
         }
 
     async def _in_db(self, fn: Callable[..., T], *args: Any) -> T:

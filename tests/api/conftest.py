@@ -12,7 +12,15 @@ from starlette.testclient import TestClient
 
 from backend.api import create_app
 from backend.jobs.enqueue import enqueue
-from backend.jobs.models import attempt_t, count_t, job_t, queue_t, stats_t, worker_t
+from backend.jobs.models import (
+    attempt_t,
+    count_t,
+    job_t,
+    queue_t,
+    schedule_t,
+    stats_t,
+    worker_t,
+)
 from backend.jobs.store import Store
 from backend.settings import Settings
 
@@ -71,6 +79,6 @@ def _make_job(
 
 def _snapshot(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to show that a refused request changed nothing."""
-    tables = (job_t, attempt_t, queue_t, worker_t, stats_t, count_t)
+    tables = (job_t, attempt_t, queue_t, worker_t, stats_t, count_t, schedule_t)
     with store.read() as conn:
         return {t.name: sorted(tuple(r) for r in conn.execute(select(t)).all()) for t in tables}

@@ -35,7 +35,7 @@ def test_summary_fields_and_times(client: TestClient, store: Store, make_job: Ma
 
     assert set(item) == {
         "id", "kind", "queue", "state", "priority", "attempt", "max_attempts", "args_preview",
-        "error", "created_at", "run_at", "started_at", "finished_at", "worker_id",
+        "error", "created_at", "run_at", "started_at", "finished_at", "worker_id", "schedule",
     }  # fmt: skip
     assert item["args_preview"] == '{"to":"a@example.com"}'
     assert item["error"] == "ValueError: bad"

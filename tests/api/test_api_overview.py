@@ -8,7 +8,8 @@ from collections.abc import Callable
 from sqlalchemy import insert
 from starlette.testclient import TestClient
 
-from backend.jobs.models import STATES, stats_t, worker_t
+from backend.jobs.models import STATES, worker_t
+from backend.jobs.sql import add_stats_raw
 from backend.jobs.store import Store
 
 Make = Callable[..., int]
@@ -20,15 +21,16 @@ def test_stats_counts_history_and_slots(client: TestClient, store: Store, make_j
     make_job(queue="mail", state="retrying", run_at=now - 5)
     make_job(queue="images", state="dead")
     minute = int(now // 60)
-    with store.write() as conn:
-        conn.execute(
-            insert(stats_t),
+    with store.raw_write() as cur:
+        add_stats_raw(
+            cur,
             [
                 {"minute": minute, "queue": "mail", "processed": 7, "failed": 2},
                 {"minute": minute - 1, "queue": "images", "processed": 3, "failed": 0},
                 {"minute": minute - 5000, "queue": "mail", "processed": 100, "failed": 1},
             ],
         )
+    with store.write() as conn:
         conn.execute(insert(worker_t), [_worker("w1", now, busy=2, slots=10)])
 
     body = client.get("/api/stats").json()
