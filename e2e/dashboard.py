@@ -44,6 +44,20 @@ class Dashboard:
     def job(self) -> JobDetailPage:
         return JobDetailPage(self.page)
 
+    @property
+    def queues(self) -> QueuesPage:
+        return QueuesPage(self.page)
+
+    @property
+    def schedules(self) -> SchedulesPage:
+        return SchedulesPage(self.page)
+
+    def panel(self, title: str | re.Pattern[str]) -> SidePanel:
+        return SidePanel(self.page, title)
+
+    def notice(self) -> Locator:
+        return self.page.locator(".notice .notice-body")
+
 
 class OverviewPage:
     def __init__(self, page: Page) -> None:
@@ -126,3 +140,63 @@ class JobDetailPage:
 
     def action(self, name: str) -> Locator:
         return self.page.locator(".page-actions").get_by_role("button", name=name, exact=True)
+
+
+class SidePanel:
+    """A form in the panel along the right edge, found by its title."""
+
+    def __init__(self, page: Page, title: str | re.Pattern[str]) -> None:
+        self.page = page
+        self.root = page.get_by_role("dialog", name=title)
+
+    def field(self, label: str) -> Locator:
+        return self.root.get_by_label(label, exact=True)
+
+    def fill(self, **values: str) -> None:
+        """Fill fields by label, with underscores for spaces: fill(Max_concurrency="3")."""
+        for label, value in values.items():
+            self.field(label.replace("_", " ")).fill(value)
+
+    def error_of(self, label: str) -> Locator:
+        """The problem read out with a field (its accessible description)."""
+        field = self.field(label)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        ids = (field.get_attribute("aria-describedby") or "").split()
+        return self.root.locator(f"[id='{ids[-1]}']")
+
+    def alert(self) -> Locator:
+        return self.root.get_by_role("alert")
+
+    def submit(self, name: str) -> None:
+        self.root.get_by_role("button", name=name, exact=True).click()
+
+
+class QueuesPage:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def filter_box(self) -> Locator:
+        return self.page.get_by_role("searchbox", name="Filter queues by name")
+
+    def row(self, name: str) -> Locator:
+        return self.page.get_by_role("row", name=re.compile(rf"^{re.escape(name)}\b"))
+
+    def names(self) -> list[str]:
+        return self.page.locator("table.table tbody th a.queue-name").all_inner_texts()
+
+    def limits(self, name: str) -> Locator:
+        return self.row(name).get_by_role("list", name="Limits")
+
+
+class SchedulesPage:
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def row(self, name: str) -> Locator:
+        return self.page.get_by_role("row", name=re.compile(rf"^{re.escape(name)}\b"))
+
+    def latest_jobs(self, name: str) -> Locator:
+        return self.page.get_by_role("list", name=f"Latest jobs of {name}")
+
+    def act(self, name: str, action: str) -> None:
+        self.row(name).get_by_role("button", name=action, exact=True).click()

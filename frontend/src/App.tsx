@@ -7,6 +7,7 @@ import JobsPage from "./pages/JobsPage";
 import NotFoundPage from "./pages/NotFoundPage";
 import OverviewPage from "./pages/OverviewPage";
 import QueuesPage from "./pages/QueuesPage";
+import SchedulesPage from "./pages/SchedulesPage";
 import WorkersPage from "./pages/WorkersPage";
 import { STATES } from "./services/states";
 
@@ -23,6 +24,7 @@ export function App() {
           <Route path="jobs/:queue/:state" element={<JobListPage />} />
           <Route path="job/:id" element={<JobPage />} />
           <Route path="queues" element={<QueuesPage />} />
+          <Route path="schedules" element={<SchedulesPage />} />
           <Route path="workers" element={<WorkersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

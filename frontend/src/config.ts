@@ -5,7 +5,8 @@ export interface RoostConfig {
 }
 
 function readConfig(): RoostConfig {
-  const node = document.getElementById("roost-config");
+  // Outside a page (unit tests) there is no document, and so no injected settings.
+  const node = typeof document === "undefined" ? null : document.getElementById("roost-config");
   let rootPath = "";
   if (node?.textContent) {
     try {

@@ -7,6 +7,7 @@ import { ApiError } from "./services/http";
 import "./styles/base.css";
 import "./styles/layout.css";
 import "./styles/table.css";
+import "./styles/forms.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -3,6 +3,7 @@ import {
   isFiltered,
   isoToLocalInput,
   localInputToIso,
+  NO_FILTERS,
   RANGES,
   type ListView,
   type RangeKey,
@@ -128,16 +129,27 @@ export function FilterBar({ view, onChange, kinds }: FilterBarProps) {
           ))}
         </select>
       </label>
+      {view.schedule && (
+        <p className="filter-chip">
+          <span>
+            Enqueued by schedule <strong>{view.schedule}</strong>
+          </span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove the schedule filter ${view.schedule}`}
+            onClick={() => onChange({ schedule: "" })}
+          >
+            ×
+          </button>
+        </p>
+      )}
       <div className="filter-buttons">
         <button type="submit" className="button button-primary">
           Filter
         </button>
         {isFiltered(view) && (
-          <button
-            type="button"
-            className="button"
-            onClick={() => onChange({ kind: "", q: "", range: "", after: "", before: "" })}
-          >
+          <button type="button" className="button" onClick={() => onChange(NO_FILTERS)}>
             Clear filters
           </button>
         )}

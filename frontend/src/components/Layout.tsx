@@ -8,6 +8,7 @@ const NAV = [
   { to: "/", label: "Overview", end: true },
   { to: "/jobs", label: "Jobs", end: false },
   { to: "/queues", label: "Queues", end: false },
+  { to: "/schedules", label: "Schedules", end: false },
   { to: "/workers", label: "Workers", end: false },
 ];
 

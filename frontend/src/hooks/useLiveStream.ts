@@ -2,7 +2,9 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { appUrl } from "../services/http";
 import { jobKeys } from "../services/jobs";
+import { kindKeys } from "../services/kinds";
 import { queueKeys } from "../services/queues";
+import { scheduleKeys } from "../services/schedules";
 import {
   nextRates,
   statsKeys,
@@ -119,9 +121,8 @@ class StatsStream {
       this.invalidateTimer = undefined;
       this.lastInvalidated = Date.now();
       // Only queries a page shows refetch; the rest are marked stale for their next visit.
-      for (const queryKey of [jobKeys.all, queueKeys.all, workerKeys.all]) {
-        void this.queryClient.invalidateQueries({ queryKey });
-      }
+      const keys = [jobKeys.all, queueKeys.all, workerKeys.all, scheduleKeys.all, kindKeys.all];
+      for (const queryKey of keys) void this.queryClient.invalidateQueries({ queryKey });
     }, wait);
   }
 }

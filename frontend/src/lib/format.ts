@@ -62,3 +62,27 @@ export function formatBytes(bytes: number): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`;
 }
+
+/** A set length of time, such as "90 s" → "1 min 30 s", "3600" → "1 h"; zero parts dropped. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return seconds === 0 ? "0 s" : `${Math.round(seconds * 1000)} ms`;
+  const units: [number, string][] = [
+    [86400, "d"],
+    [3600, "h"],
+    [60, "min"],
+    [1, "s"],
+  ];
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [size, unit] of units) {
+    const count = unit === "s" ? Math.round(rest * 100) / 100 : Math.floor(rest / size);
+    if (count > 0) parts.push(`${count} ${unit}`);
+    rest -= unit === "s" ? rest : count * size;
+  }
+  return parts.slice(0, 2).join(" ");
+}
+
+/** A sentence's words carried into another sentence: "At 02:00" → "at 02:00". */
+export function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -4,6 +4,8 @@ import type { JobState } from "../services/states";
 /** How a job list is narrowed and ordered, as kept in the URL's search params. */
 export interface ListView {
   kind: string;
+  /** Only the jobs this schedule enqueued. */
+  schedule: string;
   q: string;
   /** Which time the range applies to. */
   field: "created" | "finished";
@@ -29,6 +31,7 @@ const SORTS: readonly JobSort[] = ["-id", "id", "run_at", "-run_at", "finished_a
 
 export const DEFAULT_VIEW: ListView = {
   kind: "",
+  schedule: "",
   q: "",
   field: "created",
   range: "",
@@ -38,11 +41,22 @@ export const DEFAULT_VIEW: ListView = {
   cursor: "",
 };
 
+/** The change that clears every filter, keeping the order. */
+export const NO_FILTERS: Partial<ListView> = {
+  kind: "",
+  schedule: "",
+  q: "",
+  range: "",
+  after: "",
+  before: "",
+};
+
 export function readView(params: URLSearchParams): ListView {
   const range = params.get("range") ?? "";
   const sort = params.get("sort") ?? "";
   return {
     kind: params.get("kind") ?? "",
+    schedule: params.get("schedule") ?? "",
     q: params.get("q") ?? "",
     field: params.get("field") === "finished" ? "finished" : "created",
     range: range in RANGES ? (range as RangeKey) : "",
@@ -75,7 +89,7 @@ export function changeView(view: ListView, change: Partial<ListView>): ListView 
 }
 
 export function isFiltered(view: ListView): boolean {
-  return Boolean(view.kind || view.q || view.range);
+  return Boolean(view.kind || view.schedule || view.q || view.range);
 }
 
 /** The API filter for a queue, a state and a view; relative ranges end at `now`. */
@@ -89,6 +103,7 @@ export function toFilter(
   if (queue) filter.queue = queue;
   if (state) filter.state = state;
   if (view.kind) filter.kind = view.kind;
+  if (view.schedule) filter.schedule = view.schedule;
   if (view.q) filter.q = view.q;
   const [after, before] = rangeBounds(view, now);
   if (after) filter[`${view.field}_after`] = after;

@@ -6,6 +6,7 @@ import { BulkResultNotice } from "../components/BulkResultNotice";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { FilterBar } from "../components/FilterBar";
 import { JobTable } from "../components/JobTable";
+import { NewJobButton } from "../components/NewJobButton";
 import { Notice } from "../components/Notice";
 import { PageHeader } from "../components/PageHeader";
 import { Pager } from "../components/Pager";
@@ -15,7 +16,7 @@ import { useListView } from "../hooks/useListView";
 import { useNow } from "../hooks/useNow";
 import { useSelection } from "../hooks/useSelection";
 import { formatNumber, plural } from "../lib/format";
-import { isFiltered, toFilter, writeView } from "../lib/listView";
+import { isFiltered, NO_FILTERS, toFilter, writeView } from "../lib/listView";
 import { ALL_QUEUES } from "../lib/paths";
 import { errorMessage } from "../services/http";
 import {
@@ -142,7 +143,9 @@ function JobList({ queue, state }: { queue: string | null; state: JobState }) {
           },
           { label: STATE_LABELS[state] },
         ]}
-      />
+      >
+        <NewJobButton queue={queue ?? undefined} />
+      </PageHeader>
       <StateTabs queue={queue} counts={counts} search={tabSearch} />
       <FilterBar view={view} onChange={updateView} kinds={kinds} />
 
@@ -194,11 +197,7 @@ function JobList({ queue, state }: { queue: string | null; state: JobState }) {
           }
         >
           {isFiltered(view) ? (
-            <button
-              type="button"
-              className="button"
-              onClick={() => updateView({ kind: "", q: "", range: "", after: "", before: "" })}
-            >
+            <button type="button" className="button" onClick={() => updateView(NO_FILTERS)}>
               Clear filters
             </button>
           ) : (

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router";
 import { BulkResultNotice } from "../components/BulkResultNotice";
+import { createdNotice } from "../components/NewJobButton";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { JsonView } from "../components/JsonView";
 import { Notice } from "../components/Notice";
@@ -9,13 +10,14 @@ import { PageHeader } from "../components/PageHeader";
 import { RelativeTime } from "../components/RelativeTime";
 import { StateBadge } from "../components/StateBadge";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
-import { formatDuration } from "../lib/format";
-import { statePath } from "../lib/paths";
+import { formatDuration, lowerFirst } from "../lib/format";
+import { jobPath, statePath } from "../lib/paths";
 import { ApiError, errorMessage } from "../services/http";
 import {
   ACTION_LABELS,
   actOnJob,
   DESTRUCTIVE,
+  duplicateJob,
   jobKeys,
   jobQuery,
   type Attempt,
@@ -39,7 +41,7 @@ export default function JobPage() {
     }
     return <ErrorPanel error={job.error} onRetry={() => void job.refetch()} />;
   }
-  return <JobView job={job.data} />;
+  return <JobView key={id} job={job.data} />;
 }
 
 function Missing({ text }: { text: string }) {
@@ -56,8 +58,16 @@ function JobView({ job }: { job: JobDetail }) {
   const queryClient = useQueryClient();
   const [pending, setPending] = useState<JobAction | null>(null);
   const [result, setResult] = useState<BulkResult | null>(null);
-  const from = (location.state as { from?: string } | null)?.from;
+  const arrived = location.state as { from?: string; notice?: string } | null;
+  const [notice, setNotice] = useState(arrived?.notice ?? null);
+  const from = arrived?.from;
   const listPath = statePath(job.queue, job.state);
+
+  const refresh = () => {
+    for (const queryKey of [jobKeys.lists(), queueKeys.all, statsKeys.current]) {
+      void queryClient.invalidateQueries({ queryKey });
+    }
+  };
 
   const action = useMutation({
     mutationFn: (which: JobAction) => actOnJob(job.id, which),
@@ -72,11 +82,20 @@ function JobView({ job }: { job: JobDetail }) {
     },
     onSettled: () => {
       setPending(null);
-      for (const queryKey of [jobKeys.lists(), queueKeys.all, statsKeys.current]) {
-        void queryClient.invalidateQueries({ queryKey });
-      }
+      refresh();
     },
   });
+
+  const duplicate = useMutation({
+    mutationFn: () => duplicateJob(job.id),
+    onSuccess: (copy) => {
+      queryClient.setQueryData(jobKeys.detail(copy.id), copy);
+      refresh();
+      const notice = `Duplicate of #${job.id}: ${lowerFirst(createdNotice(copy))}`;
+      navigate(jobPath(copy.id), { state: { notice } });
+    },
+  });
+  const busy = action.isPending || duplicate.isPending;
 
   const ask = (which: JobAction) =>
     DESTRUCTIVE.has(which) ? setPending(which) : action.mutate(which);
@@ -104,14 +123,33 @@ function JobView({ job }: { job: JobDetail }) {
             className={
               DESTRUCTIVE.has(which) ? "button button-danger-quiet" : "button button-primary"
             }
-            disabled={action.isPending}
+            disabled={busy}
             onClick={() => ask(which)}
           >
             {ACTION_LABELS[which]}
           </button>
         ))}
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          title="Enqueue a copy of this job: same kind, args, queue and priority"
+          onClick={() => duplicate.mutate()}
+        >
+          {duplicate.isPending ? "Duplicating…" : "Duplicate"}
+        </button>
       </PageHeader>
 
+      {notice && (
+        <Notice tone="success" onDismiss={() => setNotice(null)}>
+          {notice}
+        </Notice>
+      )}
+      {duplicate.isError && (
+        <Notice tone="error" onDismiss={() => duplicate.reset()}>
+          {errorMessage(duplicate.error)}
+        </Notice>
+      )}
       {result && <BulkResultNotice result={result} onDismiss={() => setResult(null)} />}
       {action.isError && (
         <Notice tone="error" onDismiss={() => action.reset()}>
@@ -179,6 +217,14 @@ function Summary({ job }: { job: JobDetail }) {
       </dd>
       <dt>Kind</dt>
       <dd className="mono">{job.kind}</dd>
+      {job.schedule && (
+        <>
+          <dt>Schedule</dt>
+          <dd>
+            <Link to={`/schedules?name=${encodeURIComponent(job.schedule)}`}>{job.schedule}</Link>
+          </dd>
+        </>
+      )}
       <dt>Priority</dt>
       <dd>{job.priority}</dd>
       <dt>Attempts</dt>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
+import { NewJobButton } from "../components/NewJobButton";
 import { PageHeader } from "../components/PageHeader";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
 import { formatNumber } from "../lib/format";
@@ -36,6 +37,7 @@ export default function JobsPage() {
             onChange={(e) => setFind(e.target.value)}
           />
         )}
+        <NewJobButton />
       </PageHeader>
       {stats.isPending && <Loading />}
       {stats.isError && !stats.data && (

@@ -1,24 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
+import { useMemo, useState } from "react";
+import { Link, useSearchParams } from "react-router";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Notice } from "../components/Notice";
 import { PageHeader } from "../components/PageHeader";
-import { QueueSettingsDialog } from "../components/QueueSettingsDialog";
+import { QueueLimits } from "../components/QueueLimits";
+import { QueuePanel } from "../components/QueuePanel";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
 import { formatDuration, formatNumber, plural } from "../lib/format";
 import { statePath } from "../lib/paths";
 import { errorMessage } from "../services/http";
 import {
-  createQueue,
   deleteQueue,
   purgeQueue,
   queueKeys,
   queueListQuery,
   setQueuePaused,
-  updateQueue,
   type Queue,
-  type QueueSettings,
 } from "../services/queues";
 import type { JobState } from "../services/states";
 import { statsKeys } from "../services/stats";
@@ -33,6 +31,8 @@ const SHOWN: { state: JobState; label: string }[] = [
 ];
 
 type Asking = { kind: "purge" | "delete"; queue: Queue } | null;
+/** The queue whose settings are open, or "new" while creating one. */
+type Editing = Queue | "new" | null;
 
 function waiting(queue: Queue): number {
   return queue.counts.enqueued + queue.counts.scheduled + queue.counts.retrying;
@@ -41,9 +41,24 @@ function waiting(queue: Queue): number {
 export default function QueuesPage() {
   const queues = useQuery(queueListQuery());
   const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
   const [notice, setNotice] = useState<string | null>(null);
   const [asking, setAsking] = useState<Asking>(null);
-  const [editing, setEditing] = useState<Queue | null>(null);
+  const [editing, setEditing] = useState<Editing>(null);
+  const find = params.get("name") ?? "";
+
+  const shown = useMemo(() => {
+    const needle = find.trim().toLowerCase();
+    return (queues.data ?? []).filter((q) => !needle || q.name.toLowerCase().includes(needle));
+  }, [queues.data, find]);
+
+  const setFind = (value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set("name", value);
+    else next.delete("name");
+    // Typing is not navigation: each keystroke replaces the entry instead of adding one.
+    setParams(next, { replace: true });
+  };
 
   const refresh = () => {
     for (const queryKey of [queueKeys.all, statsKeys.current, jobKeys.lists()]) {
@@ -55,7 +70,6 @@ export default function QueuesPage() {
     onSuccess: (message) => {
       setNotice(message);
       setAsking(null);
-      setEditing(null);
     },
     onSettled: refresh,
   });
@@ -71,30 +85,34 @@ export default function QueuesPage() {
       const what = kind === "purge" ? "purged" : "deleted";
       return `${queue.name} ${what}: ${plural(count, "job")} deleted.`;
     });
-  const save = (queue: Queue, settings: QueueSettings) =>
-    change.mutate(async () => {
-      await updateQueue(queue.name, settings);
-      return `Settings of ${queue.name} saved.`;
-    });
+  const saved = (queue: Queue, created: boolean) => {
+    setEditing(null);
+    setNotice(created ? `Queue ${queue.name} created.` : `Settings of ${queue.name} saved.`);
+    refresh();
+  };
 
   return (
     <>
       <PageHeader title="Queues">
-        <NewQueueForm
-          onCreate={(name) =>
-            change.mutate(async () => {
-              await createQueue(name);
-              return `Queue ${name} created.`;
-            })
-          }
+        <input
+          type="search"
+          className="input"
+          placeholder="Filter by name"
+          aria-label="Filter queues by name"
+          value={find}
+          maxLength={100}
+          onChange={(e) => setFind(e.target.value)}
         />
+        <button type="button" className="button button-primary" onClick={() => setEditing("new")}>
+          New queue
+        </button>
       </PageHeader>
       {notice && (
         <Notice tone="success" onDismiss={() => setNotice(null)}>
           {notice}
         </Notice>
       )}
-      {change.isError && !editing && (
+      {change.isError && (
         <Notice tone="error" onDismiss={() => change.reset()}>
           {errorMessage(change.error)}
         </Notice>
@@ -106,9 +124,16 @@ export default function QueuesPage() {
           A queue appears with its first job, or create one above.
         </Empty>
       )}
-      {queues.data && queues.data.length > 0 && (
+      {queues.data && queues.data.length > 0 && shown.length === 0 && (
+        <Empty title={`No queue name contains “${find}”`}>
+          <button type="button" className="button" onClick={() => setFind("")}>
+            Clear the filter
+          </button>
+        </Empty>
+      )}
+      {shown.length > 0 && (
         <QueueTable
-          queues={queues.data}
+          queues={shown}
           busy={change.isPending}
           onTogglePause={togglePause}
           onPurge={(queue) => setAsking({ kind: "purge", queue })}
@@ -140,15 +165,10 @@ export default function QueuesPage() {
         </ConfirmDialog>
       )}
       {editing && (
-        <QueueSettingsDialog
-          queue={editing}
-          saving={change.isPending}
-          error={change.error}
-          onSave={(settings) => save(editing, settings)}
-          onClose={() => {
-            setEditing(null);
-            change.reset();
-          }}
+        <QueuePanel
+          queue={editing === "new" ? null : editing}
+          onSaved={saved}
+          onClose={() => setEditing(null)}
         />
       )}
     </>
@@ -210,10 +230,18 @@ function QueueTable({ queues, busy, ...on }: QueueTableProps) {
                   >
                     {formatNumber(q.counts[s.state])}
                   </Link>
+                  {s.state === "processing" && q.settings.maxConcurrency !== null && (
+                    <span className="of-limit" title="Busy now, of the queue's max concurrency">
+                      {" "}
+                      / {formatNumber(q.settings.maxConcurrency)}
+                    </span>
+                  )}
                 </td>
               ))}
               <td className="num">{formatDuration(q.latencySeconds)}</td>
-              <td className="muted small">{limits(q)}</td>
+              <td>
+                <QueueLimits settings={q.settings} />
+              </td>
               <td className="row-actions">
                 <div>
                   <button
@@ -257,38 +285,5 @@ function QueueTable({ queues, busy, ...on }: QueueTableProps) {
         </tbody>
       </table>
     </div>
-  );
-}
-
-function limits(q: Queue): string {
-  const parts: string[] = [];
-  const s = q.settings;
-  if (s.maxConcurrency !== null) parts.push(`${s.maxConcurrency} at once`);
-  if (s.rateLimit !== null) parts.push(`${s.rateLimit}/s`);
-  if (s.maxAttempts !== null) parts.push(`${s.maxAttempts} attempts`);
-  return parts.length ? parts.join(" · ") : "none";
-}
-
-function NewQueueForm({ onCreate }: { onCreate: (name: string) => void }) {
-  const [name, setName] = useState("");
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (name.trim()) onCreate(name.trim());
-    setName("");
-  };
-  return (
-    <form className="inline-form" onSubmit={submit}>
-      <input
-        className="input"
-        aria-label="New queue name"
-        placeholder="new-queue"
-        value={name}
-        maxLength={100}
-        onChange={(e) => setName(e.target.value)}
-      />
-      <button type="submit" className="button" disabled={!name.trim()}>
-        Create queue
-      </button>
-    </form>
   );
 }

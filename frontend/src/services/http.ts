@@ -1,15 +1,23 @@
 import { config } from "../config";
 
+/** One invalid field of a request, as a problem+json `errors` entry names it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 /** An API failure carrying the problem+json `detail` meant for the person. */
 export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
+  readonly fields: FieldProblem[];
 
-  constructor(status: number, title: string, detail: string) {
+  constructor(status: number, title: string, detail: string, fields: FieldProblem[] = []) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.title = title;
+    this.fields = fields;
   }
 }
 
@@ -57,16 +65,28 @@ export async function request<T>(
 async function toApiError(response: Response): Promise<ApiError> {
   const fallback = `The server answered ${response.status} ${response.statusText}.`;
   try {
-    const problem = (await response.json()) as { title?: string; detail?: string };
+    const problem = (await response.json()) as {
+      title?: string;
+      detail?: string;
+      errors?: { field?: unknown; message?: unknown }[];
+    };
     return new ApiError(
       response.status,
       problem.title ?? response.statusText,
       problem.detail ?? problem.title ?? fallback,
+      toFieldProblems(problem.errors),
     );
   } catch {
     const detail = response.status >= 500 ? `${fallback} See the server log.` : fallback;
     return new ApiError(response.status, response.statusText, detail);
   }
+}
+
+function toFieldProblems(errors: { field?: unknown; message?: unknown }[] | undefined) {
+  if (!Array.isArray(errors)) return [];
+  return errors
+    .filter((e) => typeof e.field === "string" && typeof e.message === "string")
+    .map((e) => ({ field: e.field as string, message: e.message as string }));
 }
 
 /** The message to show for any thrown value. */

@@ -20,6 +20,7 @@ export interface JobSummaryWire {
   started_at: string | null;
   finished_at: string | null;
   worker_id: string | null;
+  schedule?: string | null;
 }
 
 export interface AttemptWire {
@@ -56,6 +57,8 @@ export interface JobSummary {
   startedAt: Date | null;
   finishedAt: Date | null;
   workerId: string | null;
+  /** The schedule that enqueued it, if one did. */
+  schedule: string | null;
 }
 
 export interface Attempt {
@@ -82,6 +85,7 @@ export interface JobFilter {
   queue?: string;
   state?: JobState;
   kind?: string;
+  schedule?: string;
   q?: string;
   created_after?: string;
   created_before?: string;
@@ -137,6 +141,7 @@ export function toJobSummary(wire: JobSummaryWire): JobSummary {
     startedAt: toDate(wire.started_at),
     finishedAt: toDate(wire.finished_at),
     workerId: wire.worker_id,
+    schedule: wire.schedule ?? null,
   };
 }
 
@@ -241,3 +246,24 @@ export const ACTION_LABELS: Record<JobAction, string> = {
 
 /** Actions that lose work or data, and so ask before they run. */
 export const DESTRUCTIVE: ReadonlySet<JobAction> = new Set(["kill", "cancel", "delete"]);
+
+/** The body of POST /api/jobs; unset options come from the kind's defaults. */
+export interface NewJob {
+  kind: string;
+  args: Record<string, unknown> | unknown[];
+  queue?: string;
+  priority?: number;
+  /** ISO 8601 with a zone. */
+  run_at?: string;
+  /** Seconds from now. */
+  delay?: number;
+}
+
+export async function createJob(job: NewJob): Promise<JobDetail> {
+  return toJobDetail(await request<JobDetailWire>("POST", "api/jobs", { body: job }));
+}
+
+/** Enqueue a copy of a job (kind, args, queue, priority) to run now; returns the copy. */
+export async function duplicateJob(id: number): Promise<JobDetail> {
+  return toJobDetail(await request<JobDetailWire>("POST", `api/jobs/${id}/duplicate`));
+}

@@ -103,8 +103,11 @@ export async function updateQueue(name: string, settings: QueueSettings): Promis
   return toQueue(wire);
 }
 
-export async function createQueue(name: string): Promise<unknown> {
-  return request("POST", "api/queues", { body: { name } });
+export async function createQueue(name: string, settings: QueueSettings): Promise<Queue> {
+  const wire = await request<QueueWire>("POST", "api/queues", {
+    body: { name, ...toSettingsWire(settings) },
+  });
+  return toQueue(wire);
 }
 
 /** Delete a queue and all its jobs; returns how many jobs went. */
