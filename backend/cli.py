@@ -6,14 +6,18 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import NoReturn
+
+from sqlalchemy.exc import DBAPIError
 
 from backend import logs
-from backend.jobs.errors import RoostError
+from backend.jobs.errors import ConfigError, RoostError
 from backend.settings import Settings, describe
 
 log = logging.getLogger(__name__)
@@ -32,19 +36,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RoostError as exc:
         print(f"roost: {exc}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:
+        # A store that is not a SQLite file, is damaged, or lies where it cannot be written.
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"roost: the store could not be used: {reason}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors as one line on stderr, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     settings_help = "\n".join(f"  {name:<36} default {value}" for name, value in describe())
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="roost",
         description="Background jobs for Python in a SQL store, with a live dashboard.",
         epilog=f"settings (environment variables):\n{settings_help}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(title="commands")
+    sub = parser.add_subparsers(title="commands", parser_class=_Parser)
     _add(sub, "worker", "run a worker process that claims and runs jobs", _worker, _worker_args)
     _add(sub, "enqueue", "store one job", _enqueue, _enqueue_args)
     _add(sub, "serve", "serve the API, the /jobstats stream and the dashboard", _serve, _serve_args)
@@ -88,7 +104,7 @@ def _worker(args: argparse.Namespace) -> int:
     logs.configure(settings.log_level)
     sys.path.insert(0, os.getcwd())
     import_modules([m for spec in args.modules for m in spec.split(",") if m])
-    queues = [q for q in (args.queues or "").split(",") if q] or None
+    queues = _queue_names(args.queues)
     store = Store(settings=settings)
     use_store(store)  # jobs that enqueue follow-up jobs write to the worker's own store
     worker = Worker(store, queues=queues, burst=args.burst)
@@ -100,6 +116,17 @@ def _worker(args: argparse.Namespace) -> int:
     asyncio.run(run())
     _exit_if_threads_linger()
     return 0
+
+
+def _queue_names(raw: str | None) -> list[str] | None:
+    from backend.jobs.registry import check_name
+
+    if raw is None:
+        return None
+    names = [check_name("queue", q.strip()) for q in raw.split(",") if q.strip()]
+    if not names:
+        raise ConfigError("--queues names no queue; leave it out to work on every queue")
+    return names
 
 
 def _exit_if_threads_linger() -> None:
@@ -201,6 +228,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(database_url=args.database_url, host=args.host, port=args.port)
     logs.configure(settings.log_level)
+    if args.duration is not None and not 0 < args.duration < math.inf:
+        raise ConfigError("--duration must be a positive number of seconds")
     return Demo(settings, workers=args.workers, duration=args.duration).run()
 
 

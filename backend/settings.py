@@ -23,6 +23,7 @@ DEFAULT_PORT = 8000
 DEFAULT_ROOT_PATH = ""  # path prefix the API and dashboard are served under, such as /roost
 DEFAULT_DASHBOARD_DIR = ""  # built dashboard; empty means frontend/dist in the source tree
 DEFAULT_LOG_LEVEL = "INFO"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_SCHEDULER_SECONDS = 1.0  # how often a worker looks for schedules whose time has come
 DEFAULT_SCHEDULE_CATCH_UP = 1  # most runs one schedule enqueues at once after a downtime
 
@@ -83,6 +84,12 @@ class Settings:
             raise ConfigError("ROOST_SCHEDULE_CATCH_UP must be at least 1")
         if self.stats_interval_seconds <= 0:
             raise ConfigError("ROOST_STATS_INTERVAL_SECONDS must be greater than 0")
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"ROOST_PORT {self.port} is not a port; use 1 to 65535")
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise ConfigError(
+                f"ROOST_LOG_LEVEL {self.log_level!r} is unknown; use one of {', '.join(LOG_LEVELS)}"
+            )
         if self.root_path and (not self.root_path.startswith("/") or self.root_path.endswith("/")):
             raise ConfigError(
                 "ROOST_ROOT_PATH must start with '/' and not end with one, like /roost"

@@ -55,3 +55,30 @@ async def cooperative(seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         await asyncio.sleep(0.02)
+
+
+@job(kind="undecodable_name", max_attempts=1)
+def undecodable_name() -> None:
+    """Fails with a message holding a lone surrogate, as os.listdir() gives for odd names."""
+    name = os.fsdecode(b"report-\xff.csv")
+    raise ValueError(f"cannot parse {name}")
+
+
+@job(kind="exits", max_attempts=1)
+def exits() -> None:
+    raise SystemExit(3)
+
+
+@job(kind="exits_async", max_attempts=1)
+async def exits_async() -> None:
+    raise KeyboardInterrupt
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no words")
+
+
+@job(kind="unprintable", max_attempts=1)
+def unprintable() -> None:
+    raise Unprintable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,8 @@ NOT_JSON = [
     {"nested": [{"deep": object()}]},
     ("a", "tuple"),
     "a bare string",
+    {"name": "report-\udcff.csv"},
+    {"deep": functools.reduce(lambda inner, _: [inner], range(5000), [])},
 ]
 
 

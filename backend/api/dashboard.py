@@ -40,7 +40,7 @@ class Dashboard:
         return HTMLResponse(inject_config(page, {"root_path": root}), headers=NO_CACHE)
 
     def _asset(self, path: str) -> Path | None:
-        if not path or path.endswith("/"):
+        if not path or path.endswith("/") or "\x00" in path:
             return None
         candidate = (self.dist / path).resolve()
         if candidate.is_relative_to(self.dist) and candidate.is_file():

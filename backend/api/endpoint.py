@@ -37,7 +37,7 @@ class Call:
 
     def job_id(self) -> int:
         raw = self.request.path_params["job_id"]
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID or len(raw) > 19:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or not 1 <= int(raw) <= MAX_ID:
             raise ApiError(400, f"job id {raw!r} is not valid; use a whole number from 1")
         return int(raw)
 
@@ -106,9 +106,12 @@ def _query_dict(request: Request) -> dict[str, str]:
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     """The request body, refused with a 413 once it passes `limit` bytes."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise ApiError(415, f"the body is {media}; send JSON with content-type: application/json")
     too_large = ApiError(413, f"the body is larger than {limit} bytes; send less at a time")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise too_large
     chunks: list[bytes] = []
     size = 0

@@ -62,7 +62,8 @@ def _operation(ep: Endpoint, refs: dict[Any, Any]) -> dict[str, Any]:
         schema = refs[(ep.response, "serialization")]
         ok["content"] = {"application/json": {"schema": schema}}
     op["responses"][str(ep.status)] = ok
-    for status in sorted({*ep.errors, 500}):
+    body_errors = {415} if ep.body is not None else set()
+    for status in sorted({*ep.errors, *body_errors, 500}):
         op["responses"][str(status)] = _problem_response(status, refs)
     return op
 

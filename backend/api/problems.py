@@ -20,6 +20,7 @@ TITLES = {
     405: "Method Not Allowed",
     409: "Conflict",
     413: "Content Too Large",
+    415: "Unsupported Media Type",
     500: "Internal Server Error",
 }
 SERVER_ERROR = "the server failed to handle this request; see the server log for the cause"

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, literal_column, select, update
 
 from backend.jobs import sql
 from backend.jobs.models import State, attempt_t, count_t, job_t, queue_t, worker_t
@@ -180,7 +180,11 @@ HAND_BACK = RawStatement(
         update(job_t)
         .where(sql.id_in(job_t.c.id, d), _mine())
         .values(
-            state=State.ENQUEUED.value,
+            # A job someone cancelled while it ran ends cancelled instead of going back.
+            state=case(
+                (job_t.c.cancel_requested.is_(True), literal_column("'cancelled'")),
+                else_=literal_column("'enqueued'"),
+            ),
             attempt=job_t.c.attempt - 1,
             worker_id=None,
             lease_until=None,
@@ -211,7 +215,10 @@ BEAT = RawStatement(
 )
 EXTEND_LEASES = RawStatement(
     lambda d: (
-        update(job_t).where(sql.id_in(job_t.c.id, d), _mine()).values(lease_until=P("lease_until"))
+        update(job_t)
+        .where(sql.id_in(job_t.c.id, d), _mine())
+        .values(lease_until=P("lease_until"))
+        .returning(job_t.c.id)
     )
 )
 CANCEL_WANTED = RawStatement(
@@ -219,7 +226,11 @@ CANCEL_WANTED = RawStatement(
 )
 LAPSED = RawStatement(
     lambda d: select(
-        *CLAIM_COLUMNS, job_t.c.worker_id, job_t.c.started_at, job_t.c.lease_until
+        *CLAIM_COLUMNS,
+        job_t.c.worker_id,
+        job_t.c.started_at,
+        job_t.c.lease_until,
+        job_t.c.cancel_requested,
     ).where(job_t.c.state == PROCESSING, job_t.c.lease_until < P("now"))
 )
 PRUNE_WORKERS = RawStatement(
@@ -449,11 +460,13 @@ def unregister_worker(cur: Cursor, worker_id: str) -> None:
 
 def heartbeat(
     cur: Cursor, worker: dict[str, Any], running: list[int], now: float, lease: float
-) -> list[int]:
-    """Keep this worker's row and its running jobs' leases alive; return ids to cancel.
+) -> tuple[list[int], list[int]]:
+    """Keep this worker's row and its running jobs' leases alive.
 
-    Only the jobs the worker knows it runs are renewed: a job it lost track of lapses and is
-    rescued, instead of staying processing for as long as the worker lives.
+    Returns the ids someone asked to cancel, and the ids whose lease could not be renewed
+    (taken over by another worker after this one stalled): the worker must stop those. Only
+    the jobs the worker knows it runs are renewed, so a job it lost track of lapses and is
+    rescued instead of staying processing for as long as the worker lives.
     """
     beat = {
         "worker": worker["id"],
@@ -464,8 +477,12 @@ def heartbeat(
     if cur.rowcount(BEAT, **beat) == 0:
         register_worker(cur, worker)
     ids = sql.ids_value(cur.dialect, running)
-    cur.run(EXTEND_LEASES, ids=ids, worker=worker["id"], lease_until=now + lease)
-    return [r["id"] for r in cur.rows(CANCEL_WANTED, worker=worker["id"])]
+    renewed = {
+        r["id"]
+        for r in cur.rows(EXTEND_LEASES, ids=ids, worker=worker["id"], lease_until=now + lease)
+    }
+    cancel = [r["id"] for r in cur.rows(CANCEL_WANTED, worker=worker["id"])]
+    return cancel, [i for i in running if i not in renewed]
 
 
 def rescue(
@@ -480,7 +497,7 @@ def rescue(
     for job in lapsed:
         outcome = Outcome(
             job=job,
-            status="failed",
+            status="cancelled" if job["cancel_requested"] else "failed",
             started_at=job["started_at"] or now,
             finished_at=now,
             error_class=LEASE_LAPSED,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select, text
 
 from backend.jobs import sql
 from backend.jobs.errors import InvalidArgs, InvalidInput, NotFound, RoostError
@@ -57,7 +57,13 @@ INSERT_ONE = sql.RawStatement(lambda d: _insert_job(d).returning(job_t.c.id))
 INSERT_MANY = sql.RawStatement(_insert_job)
 ENSURE_QUEUES = sql.RawStatement(sql.insert_queues_stmt)
 ADD_COUNTS = sql.RawStatement(sql.add_counts_stmt)
-MAX_ID = sql.RawStatement(lambda _d: select(func.coalesce(func.max(job_t.c.id), 0)))
+# The last id handed out: AUTOINCREMENT's counter, or the largest id before it first counts.
+MAX_ID = sql.RawStatement(
+    lambda _d: text(
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'job'), 0),"
+        " COALESCE((SELECT MAX(id) FROM job), 0))"
+    )
+)
 COPY_SOURCE = sql.RawStatement(
     lambda _d: select(*(job_t.c[k] for k in COPIED_KEYS)).where(job_t.c.id == bindparam("id"))
 )
@@ -133,7 +139,7 @@ def enqueue_many(jobs: Iterable[NewJob], *, store: Store | None = None) -> list[
         cur.many(ADD_COUNTS, sql.count_rows((r["queue"], r["state"]) for r in rows))
     if last - first + 1 != len(rows):
         raise RoostError("the store handed out job ids out of order; report this as a bug")
-    # Inside one write transaction SQLite gives new rows consecutive ids after the largest one.
+    # Inside one write transaction SQLite hands out consecutive ids after the last one.
     return list(range(first, last + 1))
 
 
@@ -216,8 +222,19 @@ def dump_args(args: object) -> str:
         raise InvalidArgs(
             f"args must be a JSON object (keyword arguments) or array, not {type(args).__name__}"
         )
-    _check_json(args, "args")
-    return json.dumps(args, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        _check_json(args, "args")
+        raw = json.dumps(args, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except RecursionError:
+        raise InvalidArgs("args are nested too deeply; flatten them") from None
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgs(
+            "args hold text that is not valid Unicode (a lone surrogate, as from an "
+            "undecodable file name); encode it, for example with os.fsencode(...).hex()"
+        ) from None
+    return raw
 
 
 def _check_json(value: object, path: str) -> None:

@@ -42,6 +42,9 @@ class JobFilter:
             raise InvalidInput(f"state {self.state!r} is unknown; use one of {', '.join(STATES)}")
         if self.text is not None and len(self.text) > MAX_TEXT:
             raise InvalidInput(f"search text is longer than {MAX_TEXT} characters")
+        if self.text is not None and "\x00" in self.text:
+            # SQLite's LIKE stops at a NUL, so such a search would match every job.
+            raise InvalidInput("search text must not contain a NUL character")
 
     def clauses(self, now: float) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []
@@ -90,7 +93,9 @@ def text_clause(text: str) -> ColumnElement[bool]:
     escaped = json.dumps(text, ensure_ascii=False)[1:-1]
     if escaped != text:
         parts.append(job_t.c.args.contains(escaped, autoescape=True))
-    parts.append(job_t.c.id == int(text) if text.isdigit() and len(text) < 19 else false())
+    parts.append(
+        job_t.c.id == int(text) if text.isascii() and text.isdigit() and len(text) < 19 else false()
+    )
     return or_(*parts)
 
 

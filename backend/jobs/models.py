@@ -64,6 +64,9 @@ class Job(SQLModel, table=True):
             sqlite_where=text("schedule IS NOT NULL"),
             postgresql_where=text("schedule IS NOT NULL"),
         ),
+        # Ids are never reused, so a stale id (in a worker, a page or a script) can never
+        # reach a newer job that took the number of a deleted one.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -18,7 +18,7 @@ DEFAULT_QUEUE = "default"
 
 def check_name(what: str, value: object) -> str:
     """Return `value` when it is a valid kind or queue name, else raise InvalidInput."""
-    if not isinstance(value, str) or not NAME_RULE.match(value):
+    if not isinstance(value, str) or not NAME_RULE.fullmatch(value):
         raise InvalidInput(f"{what} {value!r} is not a valid name; use {NAME_HINT}")
     return value
 
@@ -129,6 +129,8 @@ def job(
         if "<" in name:
             raise ConfigError(f"{f.__qualname__} is defined inside a function; pass job(kind=...)")
         check_name("kind", name)
+        if inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f):
+            raise ConfigError(f"{name} is a generator; a job must be a plain or async function")
         fn = JobFunction(kind=name, func=f, options=defaults, check=check)
         registry.add(fn)
         if schedule is not None:

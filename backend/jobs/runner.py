@@ -24,6 +24,9 @@ from backend.jobs.errors import RoostError, UnknownKind
 from backend.jobs.registry import JobFunction
 
 AFTER_INTERRUPT_WAIT_SECONDS = 1.0
+MAX_CLASS_CHARS = 200
+MAX_MESSAGE_CHARS = 4_000  # of an error's message kept per attempt
+MAX_TRACEBACK_CHARS = 40_000  # of a traceback, keeping its end, where the error is
 
 
 class JobInterrupted(BaseException):
@@ -105,6 +108,11 @@ class Running:
     def cancel(self) -> None:
         self._stop(JobCancelled)
 
+    def abandon(self) -> None:
+        """Stop the attempt and drop whatever it reports later: its job is no longer ours."""
+        self._stop(JobCancelled)
+        self.finished = True
+
     def time_out(self) -> None:
         self._stop(JobTimeout)
 
@@ -146,7 +154,7 @@ async def _run_async(running: Running, call: Callable[[], Any]) -> None:
             raise
         running.finish(interrupted(running))
         return
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit from a job ends its attempt, not the worker
         running.finish(failure(exc))
         return
     running.finish(Result(status="succeeded"))
@@ -218,7 +226,7 @@ def _run_in_thread(running: Running, call: Callable[[], Any]) -> Result:
                 ctx.thread_id = None
     except JobInterrupted:
         return interrupted(running)
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit from a job ends its attempt, not the worker
         return failure(exc)
     finally:
         _current.reset(token)
@@ -263,10 +271,17 @@ def interrupted(running: Running) -> Result:
 def failure(exc: BaseException) -> Result:
     return Result(
         status="failed",
-        error_class=type(exc).__qualname__,
-        error_message=str(exc),
-        traceback=_format(exc),
+        error_class=_clean(type(exc).__qualname__, MAX_CLASS_CHARS),
+        error_message=_clean(_message(exc), MAX_MESSAGE_CHARS),
+        traceback=_clean(_format(exc), MAX_TRACEBACK_CHARS, keep_end=True),
     )
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except BaseException:  # a job's exception may fail even to describe itself
+        return f"<{type(exc).__qualname__} whose message could not be read>"
 
 
 def _format(exc: BaseException) -> str:
@@ -274,7 +289,21 @@ def _format(exc: BaseException) -> str:
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
+    try:
+        return "".join(traceback.format_exception(type(exc), exc, tb))
+    except BaseException:
+        return "".join(traceback.format_tb(tb))
+
+
+def _clean(text: str, limit: int, keep_end: bool = False) -> str:
+    """Text the store can hold: no lone surrogates (from undecodable file names), bounded."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if len(text) <= limit:
+        return text
+    cut = len(text) - limit
+    if keep_end:
+        return f"[{cut} characters cut]\n" + text[-limit:]
+    return text[:limit] + f" [{cut} characters cut]"
 
 
 def _raise_in_thread(thread_id: int, exc_type: type[BaseException]) -> None:

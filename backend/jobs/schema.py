@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Index, Table, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
@@ -45,12 +45,32 @@ def _create(conn: Connection, dialect: str) -> None:
 
 
 def _v2_queue_limits_schedules_kinds(conn: Connection, dialect: str) -> None:
-    """Version 2: rate-limit buckets on queues, schedules, the jobs' schedule, workers' kinds."""
+    """Version 2: rate-limit buckets on queues, schedules, the jobs' schedule, workers' kinds,
+    and job ids that are never reused."""
     _add_columns(conn, models.queue_t, "rate_tokens", "rate_refilled_at")
     _add_columns(conn, models.worker_t, "kinds")
-    _add_columns(conn, models.job_t, "schedule")
-    _index(models.job_t, "ix_job_schedule").create(conn)
+    _rebuild_job_table(conn)
     models.schedule_t.create(conn)
+
+
+def _rebuild_job_table(conn: Connection) -> None:
+    # SQLite cannot switch a table to AUTOINCREMENT in place: copy the rows into a new table.
+    for trigger in ("job_count_delete", "job_count_update"):
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    old_indexes = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master"
+        " WHERE type = 'index' AND tbl_name = 'job' AND sql IS NOT NULL"
+    ).scalars()
+    for name in list(old_indexes):
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    conn.exec_driver_sql("ALTER TABLE job RENAME TO job_before_v2")
+    columns = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(job_before_v2)")]
+    models.job_t.create(conn)
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f"INSERT INTO job ({names}) SELECT {names} FROM job_before_v2")
+    conn.exec_driver_sql("DROP TABLE job_before_v2")
+    for ddl in _SQLITE_COUNT_TRIGGERS:
+        conn.exec_driver_sql(ddl)
 
 
 # Upgrades, by the version they produce. Each runs once, in order, on a store found older.
@@ -84,10 +104,6 @@ def _add_columns(conn: Connection, table: Table, *names: str) -> None:
     for name in names:
         definition = CreateColumn(table.c[name]).compile(dialect=conn.dialect)
         conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {definition}")
-
-
-def _index(table: Table, name: str) -> Index:
-    return next(i for i in table.indexes if i.name == name)
 
 
 def _set_version(conn: Connection, version: int, insert: bool) -> None:

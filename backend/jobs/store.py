@@ -109,6 +109,7 @@ class Store:
                 yield Cursor(cur, self.engine.dialect)
             except BaseException:
                 cur.execute("ROLLBACK")
+                self.forget_queues()  # a queue row it made may have been rolled back too
                 raise
             cur.execute("COMMIT")
             cur.close()
@@ -136,12 +137,12 @@ def _make_engine(url: str, busy_timeout: float) -> Engine:
         parsed = make_url(url)
     except Exception:
         raise ConfigError(
-            f"ROOST_DATABASE_URL {url!r} is not a database URL; "
-            "use sqlite:///path/to/file.db or postgresql://user@host/db"
+            f"ROOST_DATABASE_URL {url!r} is not a database URL; use sqlite:///path/to/file.db"
         ) from None
     if parsed.get_backend_name() != "sqlite":
         raise ConfigError(
-            f"ROOST_DATABASE_URL uses {parsed.get_backend_name()!r}; this version supports sqlite"
+            f"ROOST_DATABASE_URL uses {parsed.get_backend_name()!r}; this version of Roost "
+            "supports SQLite only, such as sqlite:///roost.db"
         )
     if parsed.database in (None, "", ":memory:"):
         raise ConfigError("ROOST_DATABASE_URL must name a SQLite file; workers share it")

@@ -137,8 +137,7 @@ class Worker:
         leftover = list(self._running.values())
         self._running.clear()
         for running in leftover:
-            running.finished = True  # its late result is dropped: the job goes back instead
-            running.cancel()
+            running.abandon()  # the job goes back to the queue instead
         if leftover:
             handed = await self._in_db(self._hand_back, [r.job["id"] for r in leftover])
             log.info(
@@ -170,6 +169,9 @@ class Worker:
                         extra={"action": "store_error", "worker": self.id},
                     )
                     self._outcomes[:0] = outcomes
+                    if self._stopping and not self._running:
+                        # Do not hang on the way out: unwritten jobs lapse and are rescued.
+                        return
                     await asyncio.sleep(STEP_RETRY_SECONDS)
                     continue
                 self._start(claimed)
@@ -357,7 +359,7 @@ class Worker:
         while True:
             await asyncio.sleep(self.settings.heartbeat_seconds)
             try:
-                cancel = await self._in_db(self._beat, list(self._running))
+                cancel, lost = await self._in_db(self._beat, list(self._running))
             except Exception:
                 log.exception("heartbeat failed; will try again", extra={"action": "heartbeat"})
                 continue
@@ -365,12 +367,26 @@ class Worker:
                 running = self._running.get(job_id)
                 if running is not None:
                     running.cancel()
+            for job_id in lost:
+                self._let_go(job_id)
 
-    def _beat(self, running: list[int]) -> list[int]:
+    def _let_go(self, job_id: int) -> None:
+        # Another worker took this job over after our lease lapsed (this process stalled):
+        # stop our attempt so the job never runs twice at once.
+        running = self._running.pop(job_id, None)
+        if running is None:
+            return
+        running.abandon()
+        log.warning(
+            "lost the lease of a running job to another worker; stopped this attempt",
+            extra=job_fields(running.job, action="lease_lost", worker=self.id),
+        )
+
+    def _beat(self, running: list[int]) -> tuple[list[int], list[int]]:
         now = self.store.now()
         lease = self.settings.lease_seconds
         with self.store.raw_write() as cur:
-            cancel = claims.heartbeat(cur, self._row(now, len(running)), running, now, lease)
+            cancel, lost = claims.heartbeat(cur, self._row(now, len(running)), running, now, lease)
             rescued = claims.rescue(cur, now, self.settings.max_attempts, self.rng)
             claims.prune_workers(cur, now - 3 * lease)
         log.debug("heartbeat", extra={"action": "heartbeat", "worker": self.id})
@@ -378,7 +394,7 @@ class Worker:
         if now - self._last_prune >= RETENTION_EVERY_SECONDS:
             self._last_prune = now
             retention.prune(self.store)
-        return cancel
+        return cancel, lost
 
     def _register(self) -> None:
         now = self.store.now()
