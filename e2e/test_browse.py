@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from conftest import Server
 from dashboard import DASH, Dashboard
@@ -98,10 +99,11 @@ def test_deep_link_survives_a_reload(page: Page, server: Server, shoot) -> None:
     # Paging keeps the filter and is a link too.
     app.open("/jobs/mail/succeeded?q=example.com")
     app.jobs.wait_loaded()
+    first_page = app.jobs.row_ids()
     page.get_by_role("button", name="Next").click()
     expect(app.jobs.range_text()).to_have_text(re.compile(rf"^51{DASH}100 of"))
     assert "cursor=" in page.url and "q=example.com" in page.url
-    second_page = app.jobs.row_ids()
+    second_page = _rows_other_than(app, first_page)
     page.reload()
     app.jobs.wait_loaded()
     assert app.jobs.row_ids() == second_page
@@ -196,3 +198,14 @@ def test_the_app_under_a_path_prefix(page: Page, store, tmp_path, shoot) -> None
         assert local and all(u.startswith(server.url + "/") for u in local), local
     finally:
         server.stop()
+
+
+def _rows_other_than(app: Dashboard, shown: list[int], timeout: float = 10.0) -> list[int]:
+    """The table's ids once they differ from `shown` (the previous page fades out first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = app.jobs.row_ids()
+        if rows and rows != shown:
+            return rows
+        time.sleep(0.05)
+    raise AssertionError("the table still shows the previous page")
