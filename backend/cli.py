@@ -81,7 +81,7 @@ def _add(
     p.set_defaults(run=run)
 
 
-def _worker_args(p: argparse.ArgumentParser) -> None:
+def _import_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--import",
         dest="modules",
@@ -90,20 +90,31 @@ def _worker_args(p: argparse.ArgumentParser) -> None:
         metavar="MODULE",
         help="module that defines jobs (repeat for more, or separate with commas)",
     )
+
+
+def _import_modules(specs: list[str]) -> list[str]:
+    from backend.jobs.registry import import_modules
+
+    sys.path.insert(0, os.getcwd())
+    names = [m for spec in specs for m in spec.split(",") if m]
+    import_modules(names)
+    return names
+
+
+def _worker_args(p: argparse.ArgumentParser) -> None:
+    _import_arg(p)
     p.add_argument("--queues", help="comma-separated queues to work on (default: every queue)")
     p.add_argument("--concurrency", type=int, help="job slots (ROOST_CONCURRENCY)")
     p.add_argument("--burst", action="store_true", help="exit once nothing is due")
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from backend.jobs.registry import import_modules
     from backend.jobs.store import Store, use_store
     from backend.jobs.worker import Worker
 
     settings = Settings.from_env(database_url=args.database_url, concurrency=args.concurrency)
     logs.configure(settings.log_level)
-    sys.path.insert(0, os.getcwd())
-    import_modules([m for spec in args.modules for m in spec.split(",") if m])
+    _import_modules(args.modules)
     queues = _queue_names(args.queues)
     store = Store(settings=settings)
     use_store(store)  # jobs that enqueue follow-up jobs write to the worker's own store
@@ -139,6 +150,7 @@ def _exit_if_threads_linger() -> None:
 
 def _enqueue_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", help="the job's kind (registered function name)")
+    _import_arg(p)
     p.add_argument("--args", default="{}", help="JSON object (keyword args) or array")
     p.add_argument("--queue", help="queue (default: the kind's, or 'default')")
     p.add_argument("--priority", type=int, help="higher runs first (default 0)")
@@ -150,6 +162,7 @@ def _enqueue_args(p: argparse.ArgumentParser) -> None:
 def _enqueue(args: argparse.Namespace) -> int:
     from backend.jobs.enqueue import enqueue
     from backend.jobs.errors import InvalidInput
+    from backend.jobs.registry import registry
     from backend.jobs.store import Store
 
     try:
@@ -162,6 +175,11 @@ def _enqueue(args: argparse.Namespace) -> int:
             run_at = datetime.fromisoformat(args.at.replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(f"--at {args.at!r} is not an ISO 8601 time") from None
+    if _import_modules(args.modules) and registry.get(args.kind) is None:
+        raise InvalidInput(
+            f"kind {args.kind!r} is not defined in {', '.join(args.modules)}; "
+            f"it has {', '.join(registry.kinds()) or 'no kinds'}"
+        )
     store = Store(settings=Settings.from_env(database_url=args.database_url))
     job_id = enqueue(
         args.kind,

@@ -115,5 +115,6 @@ def _parse(name: str, kind: Any, raw: str) -> Any:
         if kind_name == "float":
             return float(raw)
     except ValueError:
-        raise ConfigError(f"{env_name(name)} must be a {kind_name}, got {raw!r}") from None
+        words = "a whole number" if kind_name == "int" else "a number"
+        raise ConfigError(f"{env_name(name)} must be {words}, got {raw!r}") from None
     return raw

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ from support import ROOT
 
 
 def roost(*args: str, db_url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
     if db_url:
         env["ROOST_DATABASE_URL"] = db_url
     cmd = [sys.executable, "-m", "backend.cli", *args]
@@ -43,6 +44,13 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(
     assert out.returncode == 2
     assert message in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_enqueue_with_import_uses_the_kinds_defaults(db_url: str) -> None:
+    out = roost("enqueue", "slow", "--import", "fixture_jobs", db_url=db_url)
+    assert out.returncode == 0, out.stderr
+    wrong = roost("enqueue", "slwo", "--import", "fixture_jobs", db_url=db_url)
+    assert wrong.returncode == 2 and "'slwo' is not defined in fixture_jobs" in wrong.stderr
 
 
 def test_bad_database_url_is_one_line() -> None:

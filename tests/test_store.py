@@ -41,7 +41,7 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"ROOST_CONCURRENCY": "many"}, "ROOST_CONCURRENCY must be a int"),
+        ({"ROOST_CONCURRENCY": "many"}, "ROOST_CONCURRENCY must be a whole number"),
         ({"ROOST_CONCURRENCY": "0"}, "ROOST_CONCURRENCY must be greater than 0"),
         ({"ROOST_LEASE_SECONDS": "1", "ROOST_HEARTBEAT_SECONDS": "2"}, "must be shorter"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import random
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from backend.demo import jobs, stdlib
 from backend.jobs import NewJob, Store, enqueue_many
 from backend.jobs.errors import ConfigError, Conflict
-from backend.jobs.models import meta_t
+from backend.jobs.models import job_t, meta_t
 from backend.jobs.queues import QueueSettings, create_queue
 
 log = logging.getLogger(__name__)
@@ -24,8 +25,10 @@ BATCH = 500  # jobs per enqueue transaction, so workers can claim between batche
 SCHEDULED = 12  # folder summaries set for later, so the Scheduled tab has jobs
 SCHEDULED_DELAY_SECONDS = (30.0, 600.0)
 SUMMARY_CONCURRENCY = 4  # summaries sleep; without a cap they could fill every slot
-SUMMARY_EVERY_TICKS = 15
+SUMMARY_EVERY_TICKS = 5
 SCHEDULE_EVERY_TICKS = 30
+REVISIT_EVERY_TICKS = 10  # ticks between going back to a file that failed for real
+REVISIT_CHOICES = 50
 
 assert jobs  # imported so the kinds' defaults (queue, retry policy) apply to what is enqueued
 
@@ -78,7 +81,24 @@ class Producer:
             batch.append(self._summary())
         if self.ticks % SCHEDULE_EVERY_TICKS == 0:
             batch.append(self._summary(delay=self.rng.uniform(*SCHEDULED_DELAY_SECONDS)))
+        if self.ticks % REVISIT_EVERY_TICKS == 0:
+            batch.extend(self._revisit())
         return len(enqueue_many(batch, store=self.store))
+
+    def _revisit(self) -> list[NewJob]:
+        # Only a few files in a thousand really fail, and a random pick rarely lands on one:
+        # go back to a file that died before, so failures, retries and deaths keep coming.
+        with self.store.read() as conn:
+            dead = conn.execute(
+                select(job_t.c.kind, job_t.c.args)
+                .where(job_t.c.state == "dead", job_t.c.kind.in_(("demo.parse", "demo.digest")))
+                .order_by(job_t.c.id.desc())
+                .limit(REVISIT_CHOICES)
+            ).all()
+        if not dead:
+            return []
+        kind, args = self.rng.choice(dead)
+        return [NewJob(kind=kind, args=json.loads(args))]
 
     def seeded_at(self) -> str | None:
         """When this store got the bulk load, or None if it never did."""

@@ -60,6 +60,9 @@ def collect(store: Store) -> dict[str, Any]:
     for per_state in queues.values():
         for state, n in per_state.items():
             counts[state] += n
+    # Busy slots are the processing jobs, the same number the Busy counter shows; the
+    # workers' own reports lag by up to a heartbeat.
+    slots["busy_slots"] = counts[State.PROCESSING.value]
     return {
         "now": now,
         "counts": counts,

@@ -20,6 +20,8 @@ def test_stats_counts_history_and_slots(client: TestClient, store: Store, make_j
     make_job(queue="mail")
     make_job(queue="mail", state="retrying", run_at=now - 5)
     make_job(queue="images", state="dead")
+    make_job(queue="images", state="processing", worker_id="w1")
+    make_job(queue="images", state="processing", worker_id="w1")
     minute = int(now // 60)
     with store.raw_write() as cur:
         add_stats_raw(
@@ -31,11 +33,11 @@ def test_stats_counts_history_and_slots(client: TestClient, store: Store, make_j
             ],
         )
     with store.write() as conn:
-        conn.execute(insert(worker_t), [_worker("w1", now, busy=2, slots=10)])
+        conn.execute(insert(worker_t), [_worker("w1", now, busy=1, slots=10)])
 
     body = client.get("/api/stats").json()
 
-    assert body["counts"] == {**dict.fromkeys(STATES, 0), "enqueued": 2, "dead": 1}
+    assert body["counts"] == {**dict.fromkeys(STATES, 0), "enqueued": 2, "dead": 1, "processing": 2}
     assert body["queues"]["mail"]["enqueued"] == 2
     assert body["processed"] == 110 and body["failed"] == 3
     history = body["history"]

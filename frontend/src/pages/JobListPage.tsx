@@ -36,6 +36,17 @@ import NotFoundPage from "./NotFoundPage";
 
 const PAGE_SIZE = 50;
 
+// How an empty tab names what it lacks ("No jobs waiting to retry in billing").
+const EMPTY_NOUNS: Record<JobState, string> = {
+  scheduled: "scheduled jobs",
+  enqueued: "enqueued jobs",
+  processing: "busy jobs",
+  retrying: "jobs waiting to retry",
+  succeeded: "succeeded jobs",
+  dead: "dead jobs",
+  cancelled: "cancelled jobs",
+};
+
 // The actions each tab offers: the ones the engine accepts for jobs in that state.
 const TAB_ACTIONS: Record<JobState, JobAction[]> = {
   scheduled: ["run_now", "kill", "cancel", "delete"],
@@ -193,7 +204,7 @@ function JobList({ queue, state }: { queue: string | null; state: JobState }) {
           title={
             isFiltered(view)
               ? "No jobs match these filters"
-              : `No ${STATE_LABELS[state].toLowerCase()} jobs in ${queueLabel}`
+              : `No ${EMPTY_NOUNS[state]} in ${queueLabel}`
           }
         >
           {isFiltered(view) ? (

@@ -17,6 +17,29 @@ interface TimeChartProps {
   label: string;
 }
 
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const TIME_STEPS = [
+  1,
+  2,
+  5,
+  10,
+  15,
+  30,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  24 * HOUR,
+];
+
 /** A small time-series chart; its data updates in place without rebuilding the plot. */
 export default function TimeChart({ times, series, height = 180, unit, label }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -33,7 +56,13 @@ export default function TimeChart({ times, series, height = 180, unit, label }: 
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
-        { stroke: "#8a8f98", grid: { stroke: "rgba(128,128,128,0.12)" } },
+        {
+          stroke: "#8a8f98",
+          grid: { stroke: "rgba(128,128,128,0.12)" },
+          // Whole seconds at least: the data comes once a second, so finer ticks only clutter.
+          incrs: TIME_STEPS,
+          space: 70,
+        },
         {
           stroke: "#8a8f98",
           grid: { stroke: "rgba(128,128,128,0.12)" },
