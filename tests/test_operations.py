@@ -78,6 +78,7 @@ def test_cancel_stops_waiting_jobs_and_flags_running_ones(store: Store) -> None:
     result = act(store, "cancel", ids=[waiting, running])
 
     assert result.changed == 2
+    assert result.summary() == "1 cancelled, 1 running asked to stop"
     assert states(store) == {waiting: "cancelled", running: "processing"}
 
 

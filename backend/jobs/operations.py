@@ -45,6 +45,7 @@ class BulkResult:
     changed_ids: list[int] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     skipped_count: int = 0
+    asked: int = 0  # running jobs asked to stop (cancel), counted in `changed` too
     reasons: Counter[str] = field(default_factory=Counter)
 
     def skip(self, job_id: int, reason: str) -> None:
@@ -55,7 +56,9 @@ class BulkResult:
 
     def summary(self) -> str:
         """One line a person can read, such as '12 retried, 3 skipped: already processing'."""
-        line = f"{self.changed} {PAST[self.action]}"
+        line = f"{self.changed - self.asked} {PAST[self.action]}"
+        if self.asked:
+            line += f", {self.asked} running asked to stop"
         if self.skipped_count:
             why = ", ".join(
                 f"{n} {r}" if n != self.skipped_count else r for r, n in self.reasons.most_common()
@@ -156,7 +159,12 @@ def _apply(conn: Connection, store: Store, action: str, ids: list[int], result: 
             eligible.append(job_id)
     if not eligible:
         return
-    changed = _write(conn, action, eligible, allowed, now, store.settings.max_attempts)
+    if action == "cancel":
+        changed, asked = _cancel(conn, eligible, now)
+        result.asked += len(asked)
+        changed |= asked
+    else:
+        changed = _write(conn, action, eligible, allowed, now, store.settings.max_attempts)
     result.changed += len(changed)
     result.changed_ids.extend(changed)
     for job_id in eligible:
@@ -177,8 +185,6 @@ def _write(
         # The rows were read in this same write transaction, so every one of them is deleted.
         delete_jobs(conn, ids)
         return set(ids)
-    if action == "cancel":
-        return _cancel(conn, ids, now)
     values = _values(action, now, default_attempts)
     stmt = update(job_t).where(*guard).values(**values).returning(job_t.c.id)
     return {r[0] for r in conn.execute(stmt)}
@@ -193,8 +199,11 @@ def _values(action: str, now: float, default_attempts: int) -> dict[str, Any]:
         "cancel_requested": False,
     }
     if action == "retry":
-        # A person's retry always gets at least one more attempt.
+        # A person's retry always gets at least one more attempt; the last run's start and
+        # worker go, so the page does not show them as the coming run's.
         enqueue_now["finished_at"] = None
+        enqueue_now["started_at"] = None
+        enqueue_now["worker_id"] = None
         enqueue_now["max_attempts"] = case(
             (
                 job_t.c.attempt >= func.coalesce(job_t.c.max_attempts, default_attempts),
@@ -205,7 +214,8 @@ def _values(action: str, now: float, default_attempts: int) -> dict[str, Any]:
     return enqueue_now
 
 
-def _cancel(conn: Connection, ids: list[int], now: float) -> set[int]:
+def _cancel(conn: Connection, ids: list[int], now: float) -> tuple[set[int], set[int]]:
+    """Cancel waiting jobs now; ask running ones to stop. Returns (cancelled, asked)."""
     waiting = (S.SCHEDULED.value, S.ENQUEUED.value, S.RETRYING.value)
     stopped = conn.execute(
         update(job_t)
@@ -221,7 +231,7 @@ def _cancel(conn: Connection, ids: list[int], now: float) -> set[int]:
         .values(cancel_requested=True)
         .returning(job_t.c.id)
     )
-    return changed | {r[0] for r in asked}
+    return changed, {r[0] for r in asked}
 
 
 def _reason(action: str, state: str) -> str:
