@@ -146,6 +146,8 @@ def list_workers(store: Store) -> list[dict[str, Any]]:
                 )
     for w in out:
         w.pop("stopping", None)
+        # Busy is what the store says the worker holds now; its own report lags a heartbeat.
+        w["busy"] = len(w["jobs"])
     return out
 
 
