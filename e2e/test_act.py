@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 from conftest import Server
@@ -78,7 +79,7 @@ def test_kill_and_delete_ask_first(page: Page, server: Server, store: Path, shoo
     assert set(states(store, doomed).values()) == {"dead"}
 
     app.jobs.wait_loaded()
-    gone = app.jobs.row_ids()[:2]
+    gone = _rows_without(app, doomed)[:2]
     for job_id in gone:
         app.jobs.select(job_id)
     app.jobs.action("Delete").click()
@@ -141,3 +142,14 @@ def test_queue_pause_resume_and_purge(page: Page, server: Server, store: Path, s
     page.get_by_role("dialog").get_by_role("button", name="Purge").click()
     expect(page.locator(".notice")).to_contain_text("400 jobs deleted")
     assert count(store, "queue = 'reports' AND state = 'scheduled'") == 0
+
+
+def _rows_without(app: Dashboard, removed: list[int], timeout: float = 10.0) -> list[int]:
+    """The table's ids once the list has refreshed and no longer shows `removed`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = app.jobs.row_ids()
+        if rows and not set(rows) & set(removed):
+            return rows
+        time.sleep(0.05)
+    raise AssertionError(f"jobs {removed} are still listed")
