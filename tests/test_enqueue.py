@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -122,3 +123,32 @@ def test_a_job_function_enqueues_itself_with_bound_arguments(store: Store, run_l
     assert row["kind"] == "slow" and row["args"] == '{"n":7,"seconds":0}'
     with pytest.raises(InvalidInput, match="arguments do not fit slow"):
         slow.enqueue(1, 2, 3)
+
+
+def test_a_kind_this_process_lacks_takes_the_defaults_live_workers_registered(
+    store: Store,
+) -> None:
+    from backend.jobs.models import worker_t
+
+    remote = {"queue": "far", "priority": 3, "max_attempts": 2, "timeout": 9.0}
+    now = store.now()
+    with store.write() as conn:
+        conn.execute(
+            worker_t.insert().values(
+                id="w",
+                host="h",
+                pid=1,
+                queues="[]",
+                slots=1,
+                busy=0,
+                started_at=now,
+                heartbeat_at=now,
+                stopping=False,
+                kinds=json.dumps({"remote.kind": remote}),
+            )
+        )
+    job_id = enqueue("remote.kind", {})
+    with store.read() as conn:
+        row = conn.execute(select(job_t).where(job_t.c.id == job_id)).mappings().one()
+    assert (row["queue"], row["priority"], row["max_attempts"], row["timeout"]) == ("far", 3, 2, 9)
+    assert enqueue_many([NewJob("other.kind", {})]), "unknown everywhere: global defaults"

@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, select, text
 
 from backend.jobs import sql
 from backend.jobs.errors import InvalidArgs, InvalidInput, NotFound, RoostError
-from backend.jobs.models import State, job_t
+from backend.jobs.models import State, job_t, worker_t
 from backend.jobs.registry import JobOptions, check_name, registry
 from backend.jobs.store import Store, get_store
 
@@ -92,7 +93,8 @@ def enqueue(
 ) -> int:
     """Store one job and return its id. Options are the fields of `NewJob`."""
     store = store or get_store()
-    row = to_row(NewJob(kind=kind, args={} if args is None else args, **options), store.now())
+    new = NewJob(kind=kind, args={} if args is None else args, **options)
+    row = to_row(new, store.now(), worker_defaults(store, {kind}))
     with store.raw_write() as cur:
         return insert_row(store, cur, row)
 
@@ -128,7 +130,9 @@ def enqueue_many(jobs: Iterable[NewJob], *, store: Store | None = None) -> list[
     """Store many jobs in one transaction (all or none) and return their ids in order."""
     store = store or get_store()
     now = store.now()
-    rows = [to_row(j, now) for j in jobs]
+    jobs = list(jobs)
+    known = worker_defaults(store, {j.kind for j in jobs})
+    rows = [to_row(j, now, known) for j in jobs]
     if not rows:
         return []
     with store.raw_write() as cur:
@@ -152,11 +156,52 @@ def _ensure_queues(store: Store, cur: sql.Cursor, names: set[str]) -> None:
     cur.many(ENSURE_QUEUES, [{"name": n, "paused": False, "created_at": store.now()} for n in new])
 
 
-def to_row(new: NewJob, now: float) -> dict[str, Any]:
-    """Validate a NewJob and turn it into a job row; raise before anything is stored."""
+KINDS_FRESH_SECONDS = 5.0  # how long a process trusts what it read of the workers' kinds
+_worker_kinds: WeakKeyDictionary[Store, tuple[float, dict[str, JobOptions]]] = WeakKeyDictionary()
+
+
+def worker_defaults(store: Store, kinds: set[str]) -> dict[str, JobOptions]:
+    """The defaults live workers registered for those of `kinds` this process does not know.
+
+    A producer that never imports a kind (the HTTP API, a script) still puts its jobs on the
+    kind's queue, with its attempts and timeout, as long as a worker that knows it is running.
+    """
+    if all(registry.get(k) is not None for k in kinds):
+        return {}
+    now = store.now()
+    cached = _worker_kinds.get(store)
+    if cached is None or cached[0] < now:
+        cached = (now + KINDS_FRESH_SECONDS, _read_worker_kinds(store, now))
+        _worker_kinds[store] = cached
+    return cached[1]
+
+
+def _read_worker_kinds(store: Store, now: float) -> dict[str, JobOptions]:
+    since = now - store.settings.lease_seconds
+    with store.read() as conn:
+        rows = conn.execute(
+            select(worker_t.c.kinds)
+            .where(worker_t.c.heartbeat_at >= since)
+            .order_by(worker_t.c.heartbeat_at.desc())
+        ).scalars()
+        out: dict[str, JobOptions] = {}
+        for raw in rows:
+            declared = json.loads(raw or "{}")
+            if isinstance(declared, dict):
+                for kind, options in declared.items():
+                    out.setdefault(kind, JobOptions(**options))
+    return out
+
+
+def to_row(new: NewJob, now: float, known: dict[str, JobOptions] | None = None) -> dict[str, Any]:
+    """Validate a NewJob and turn it into a job row; raise before anything is stored.
+
+    Defaults come from the kind as registered in this process, else from `known` (what live
+    workers registered, see `worker_defaults`), else the global ones.
+    """
     check_name("kind", new.kind)
     fn = registry.get(new.kind)
-    defaults = fn.options if fn is not None else DEFAULT_OPTIONS
+    defaults = fn.options if fn is not None else (known or {}).get(new.kind, DEFAULT_OPTIONS)
     queue = check_name("queue", new.queue if new.queue is not None else defaults.queue)
     priority = new.priority if new.priority is not None else defaults.priority
     if not isinstance(priority, int) or isinstance(priority, bool) or abs(priority) > MAX_PRIORITY:

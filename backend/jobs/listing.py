@@ -126,7 +126,7 @@ def list_workers(store: Store) -> list[dict[str, Any]]:
             {
                 **dict(w),
                 "queues": json.loads(w["queues"] or "[]"),
-                "kinds": json.loads(w["kinds"] or "[]"),
+                "kinds": kind_names(w["kinds"]),
                 "jobs": [],
             }
             for w in workers
@@ -151,6 +151,11 @@ def list_workers(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+def kind_names(raw: str | None) -> list[str]:
+    """The kinds in a worker row: a JSON object of each kind to its defaults, or a plain list."""
+    return sorted(json.loads(raw or "[]"))
+
+
 def list_kinds(store: Store) -> list[dict[str, Any]]:
     """Kinds a job can be made of: those live workers registered, and the built-in ones."""
     now = store.now()
@@ -162,7 +167,7 @@ def list_kinds(store: Store) -> list[dict[str, Any]]:
         ).all()
     workers: Counter[str] = Counter()
     for (kinds,) in rows:
-        workers.update(set(json.loads(kinds or "[]")))
+        workers.update(kind_names(kinds))
     builtin = set(BUILTIN_KINDS)
     return [
         {"kind": k, "workers": workers[k], "builtin": k in builtin}

@@ -19,6 +19,7 @@ import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from secrets import token_hex
 from typing import Any, TypeVar
 
@@ -442,7 +443,8 @@ class Worker:
             "started_at": self._started_at,
             "heartbeat_at": now,
             "stopping": self._stopping,
-            "kinds": json.dumps(self.kinds.kinds()),
+            # Each kind with its defaults, so producers that never import it can use them.
+            "kinds": json.dumps({k: asdict(self.kinds.options_for(k)) for k in self.kinds.kinds()}),
         }
 
     async def _in_db(self, fn: Callable[..., T], *args: Any) -> T:
