@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
+import { Modal } from "./Modal";
 
 interface ConfirmDialogProps {
   title: string;
@@ -15,24 +16,9 @@ interface ConfirmDialogProps {
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const { title, children, confirmLabel, danger, busy, onConfirm, onCancel } = props;
   const cancelLabel = props.cancelLabel ?? "Go back";
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby="confirm-title"
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-    >
+    <Modal className="dialog" labelledBy="confirm-title" onCancel={onCancel}>
       <h2 id="confirm-title">{title}</h2>
       {children && <div className="dialog-body">{children}</div>}
       <div className="dialog-actions">
@@ -48,6 +34,6 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           {busy ? "Working…" : confirmLabel}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

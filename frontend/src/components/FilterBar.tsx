@@ -95,24 +95,8 @@ export function FilterBar({ view, onChange, kinds }: FilterBarProps) {
       </label>
       {view.range === "custom" && (
         <>
-          <label className="field">
-            <span>From</span>
-            <input
-              className="input"
-              type="datetime-local"
-              value={isoToLocalInput(view.after)}
-              onChange={(e) => onChange({ after: localInputToIso(e.target.value) })}
-            />
-          </label>
-          <label className="field">
-            <span>Until</span>
-            <input
-              className="input"
-              type="datetime-local"
-              value={isoToLocalInput(view.before)}
-              onChange={(e) => onChange({ before: localInputToIso(e.target.value) })}
-            />
-          </label>
+          <TimeField label="From" iso={view.after} onChange={(after) => onChange({ after })} />
+          <TimeField label="Until" iso={view.before} onChange={(before) => onChange({ before })} />
         </>
       )}
       <label className="field">
@@ -155,5 +139,26 @@ export function FilterBar({ view, onChange, kinds }: FilterBarProps) {
         )}
       </div>
     </form>
+  );
+}
+
+interface TimeFieldProps {
+  label: string;
+  iso: string;
+  onChange: (iso: string) => void;
+}
+
+/** One end of a custom range, typed in local time and kept in the URL as ISO. */
+function TimeField({ label, iso, onChange }: TimeFieldProps) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        className="input"
+        type="datetime-local"
+        value={isoToLocalInput(iso)}
+        onChange={(e) => onChange(localInputToIso(e.target.value))}
+      />
+    </label>
   );
 }

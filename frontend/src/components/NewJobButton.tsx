@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
+import { useRefresh } from "../hooks/useRefresh";
 import { jobPath } from "../lib/paths";
 import { jobKeys, type JobDetail } from "../services/jobs";
 import { queueKeys } from "../services/queues";
@@ -12,12 +13,11 @@ export function NewJobButton({ queue }: { queue?: string }) {
   const [open, setOpen] = useState(false);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const refresh = useRefresh([jobKeys.lists(), queueKeys.all, statsKeys.current]);
 
   const created = (job: JobDetail) => {
     queryClient.setQueryData(jobKeys.detail(job.id), job);
-    for (const queryKey of [jobKeys.lists(), queueKeys.all, statsKeys.current]) {
-      void queryClient.invalidateQueries({ queryKey });
-    }
+    refresh();
     navigate(jobPath(job.id), { state: { notice: createdNotice(job) } });
   };
 

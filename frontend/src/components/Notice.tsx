@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { errorMessage } from "../services/http";
 
 interface NoticeProps {
   tone: "success" | "warning" | "error";
@@ -17,5 +18,37 @@ export function Notice({ tone, children, onDismiss }: NoticeProps) {
         </button>
       )}
     </div>
+  );
+}
+
+/** A success message while there is one; dismissing it clears it. */
+export function SuccessNotice({
+  message,
+  onDismiss,
+}: {
+  message: ReactNode;
+  onDismiss: () => void;
+}) {
+  if (!message) return null;
+  return (
+    <Notice tone="success" onDismiss={onDismiss}>
+      {message}
+    </Notice>
+  );
+}
+
+interface Failable {
+  isError: boolean;
+  error: unknown;
+  reset: () => void;
+}
+
+/** Why a change failed, until dismissed; dismissing resets the change. */
+export function ErrorNotice({ change }: { change: Failable }) {
+  if (!change.isError) return null;
+  return (
+    <Notice tone="error" onDismiss={() => change.reset()}>
+      {errorMessage(change.error)}
+    </Notice>
   );
 }

@@ -10,10 +10,10 @@ import {
   type QueueErrors,
   type SettingKey,
 } from "../lib/queueForm";
-import { NAME_HINT } from "../lib/rules";
 import { placeServerErrors } from "../lib/serverErrors";
 import { createQueue, updateQueue, type Queue, type QueueSettings } from "../services/queues";
 import { FormField } from "./FormField";
+import { NameField } from "./NameField";
 import { PanelFooter } from "./PanelFooter";
 import { SidePanel } from "./SidePanel";
 
@@ -66,17 +66,7 @@ export function QueuePanel({ queue, onSaved, onClose }: QueuePanelProps) {
       <form className="side-panel-form" noValidate onSubmit={submit}>
         <div className="side-panel-body">
           {creating && (
-            <FormField label="Name" hint={NAME_HINT} error={errors.name}>
-              <input
-                className="input"
-                value={draft.name}
-                maxLength={100}
-                autoFocus
-                autoComplete="off"
-                spellCheck={false}
-                onChange={(e) => edit({ name: e.target.value })}
-              />
-            </FormField>
+            <NameField value={draft.name} error={errors.name} onChange={(name) => edit({ name })} />
           )}
           {SETTING_GROUPS.map((group) => (
             <fieldset key={group.title} className="form-group">

@@ -1,7 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useId, useMemo, type FormEvent } from "react";
 import { useDraft } from "../hooks/useDraft";
-import { NAME_HINT } from "../lib/rules";
 import {
   checkScheduleDraft,
   CRON_HINT,
@@ -14,6 +13,7 @@ import { placeServerErrors } from "../lib/serverErrors";
 import { createSchedule, type Schedule } from "../services/schedules";
 import { FormField } from "./FormField";
 import { JobFields } from "./JobFields";
+import { NameField } from "./NameField";
 import { PanelFooter } from "./PanelFooter";
 import { SidePanel } from "./SidePanel";
 
@@ -67,18 +67,12 @@ export function SchedulePanel({ onCreated, onClose }: SchedulePanelProps) {
     >
       <form className="side-panel-form" noValidate onSubmit={submit}>
         <div className="side-panel-body">
-          <FormField label="Name" hint={NAME_HINT} error={errors.name}>
-            <input
-              className="input"
-              value={draft.name}
-              maxLength={100}
-              autoFocus
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="nightly-report"
-              onChange={(e) => edit({ name: e.target.value })}
-            />
-          </FormField>
+          <NameField
+            value={draft.name}
+            error={errors.name}
+            placeholder="nightly-report"
+            onChange={(name) => edit({ name })}
+          />
           <FormField label="Cron expression" hint={CRON_HINT} error={errors.cron}>
             <input
               className="input mono"

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
+import { Modal } from "./Modal";
 
 interface SidePanelProps {
   title: ReactNode;
@@ -13,25 +14,10 @@ interface SidePanelProps {
  * native modal dialog, so focus stays inside and Escape closes it.
  */
 export function SidePanel({ title, description, onClose, children }: SidePanelProps) {
-  const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-
   return (
-    <dialog
-      ref={ref}
-      className="side-panel"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
+    <Modal className="side-panel" labelledBy={titleId} onCancel={onClose}>
       <header className="side-panel-head">
         <div>
           <h2 id={titleId}>{title}</h2>
@@ -42,6 +28,6 @@ export function SidePanel({ title, description, onClose, children }: SidePanelPr
         </button>
       </header>
       {children}
-    </dialog>
+    </Modal>
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useLocation, useNavigate, useParams } from "react-router";
 import { BulkBar } from "../components/BulkBar";
@@ -7,18 +7,18 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { FilterBar } from "../components/FilterBar";
 import { JobTable } from "../components/JobTable";
 import { NewJobButton } from "../components/NewJobButton";
-import { Notice } from "../components/Notice";
+import { ErrorNotice, SuccessNotice } from "../components/Notice";
 import { PageHeader } from "../components/PageHeader";
 import { Pager } from "../components/Pager";
 import { StateTabs } from "../components/StateTabs";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
 import { useListView } from "../hooks/useListView";
 import { useNow } from "../hooks/useNow";
+import { useRefresh } from "../hooks/useRefresh";
 import { useSelection } from "../hooks/useSelection";
 import { formatNumber, plural } from "../lib/format";
 import { isFiltered, NO_FILTERS, toFilter, writeView } from "../lib/listView";
 import { ALL_QUEUES } from "../lib/paths";
-import { errorMessage } from "../services/http";
 import {
   ACTION_LABELS,
   bulkAct,
@@ -87,7 +87,7 @@ function JobList({ queue, state }: { queue: string | null; state: JobState }) {
   const now = useNow();
   const location = useLocation();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
+  const refresh = useRefresh([jobKeys.all, queueKeys.all, statsKeys.current]);
 
   const filter = useMemo(() => toFilter(queue, state, view, now), [queue, state, view, now]);
   const listParams = {
@@ -113,9 +113,7 @@ function JobList({ queue, state }: { queue: string | null; state: JobState }) {
     },
     onSettled: () => {
       setPending(null);
-      for (const queryKey of [jobKeys.all, queueKeys.all, statsKeys.current]) {
-        void queryClient.invalidateQueries({ queryKey });
-      }
+      refresh();
     },
   });
 
@@ -160,17 +158,9 @@ function JobList({ queue, state }: { queue: string | null; state: JobState }) {
       <StateTabs queue={queue} counts={counts} search={tabSearch} />
       <FilterBar view={view} onChange={updateView} kinds={kinds} />
 
-      {flash && (
-        <Notice tone="success" onDismiss={() => setFlash(null)}>
-          {flash}
-        </Notice>
-      )}
+      <SuccessNotice message={flash} onDismiss={() => setFlash(null)} />
       {result && <BulkResultNotice result={result} onDismiss={() => setResult(null)} />}
-      {bulk.isError && (
-        <Notice tone="error" onDismiss={() => bulk.reset()}>
-          {errorMessage(bulk.error)}
-        </Notice>
-      )}
+      <ErrorNotice change={bulk} />
 
       <BulkBar
         actions={TAB_ACTIONS[state]}

@@ -5,14 +5,15 @@ import { BulkResultNotice } from "../components/BulkResultNotice";
 import { createdNotice } from "../components/NewJobButton";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { JsonView } from "../components/JsonView";
-import { Notice } from "../components/Notice";
+import { ErrorNotice, Notice, SuccessNotice } from "../components/Notice";
 import { PageHeader } from "../components/PageHeader";
 import { RelativeTime } from "../components/RelativeTime";
 import { StateBadge } from "../components/StateBadge";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
 import { formatDuration, lowerFirst } from "../lib/format";
 import { jobPath, statePath } from "../lib/paths";
-import { ApiError, errorMessage } from "../services/http";
+import { useRefresh } from "../hooks/useRefresh";
+import { ApiError } from "../services/http";
 import {
   ACTION_LABELS,
   actOnJob,
@@ -63,11 +64,7 @@ function JobView({ job }: { job: JobDetail }) {
   const from = arrived?.from;
   const listPath = statePath(job.queue, job.state);
 
-  const refresh = () => {
-    for (const queryKey of [jobKeys.lists(), queueKeys.all, statsKeys.current]) {
-      void queryClient.invalidateQueries({ queryKey });
-    }
-  };
+  const refresh = useRefresh([jobKeys.lists(), queueKeys.all, statsKeys.current]);
 
   const action = useMutation({
     mutationFn: (which: JobAction) => actOnJob(job.id, which),
@@ -140,22 +137,10 @@ function JobView({ job }: { job: JobDetail }) {
         </button>
       </PageHeader>
 
-      {notice && (
-        <Notice tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Notice>
-      )}
-      {duplicate.isError && (
-        <Notice tone="error" onDismiss={() => duplicate.reset()}>
-          {errorMessage(duplicate.error)}
-        </Notice>
-      )}
+      <SuccessNotice message={notice} onDismiss={() => setNotice(null)} />
+      <ErrorNotice change={duplicate} />
       {result && <BulkResultNotice result={result} onDismiss={() => setResult(null)} />}
-      {action.isError && (
-        <Notice tone="error" onDismiss={() => action.reset()}>
-          {errorMessage(action.error)}
-        </Notice>
-      )}
+      <ErrorNotice change={action} />
       {job.cancelRequested && job.state === "processing" && (
         <Notice tone="warning">
           Cancel requested: the worker stops this job at its next heartbeat.

@@ -50,18 +50,13 @@ function Dashboard({ stats }: { stats: Stats }) {
         ))}
       </section>
       <section aria-label="Totals" className="counters counters-totals">
-        <div className="counter">
-          <span className="counter-label">Processed</span>
-          <span className="counter-value" data-testid="count-processed">
-            {formatNumber(stats.processed)}
-          </span>
-        </div>
-        <div className="counter counter-failed">
-          <span className="counter-label">Failed</span>
-          <span className="counter-value" data-testid="count-failed">
-            {formatNumber(stats.failed)}
-          </span>
-        </div>
+        <Total label="Processed" name="processed" value={stats.processed} className="counter" />
+        <Total
+          label="Failed"
+          name="failed"
+          value={stats.failed}
+          className="counter counter-failed"
+        />
       </section>
       <div className="charts">
         <LivePanel />
@@ -151,5 +146,24 @@ function HistoryPanel({ stats }: { stats: Stats }) {
         <TimeChart label={`Jobs per minute, ${WINDOWS[window].label}`} unit="/min" {...chart} />
       </Suspense>
     </section>
+  );
+}
+
+interface TotalProps {
+  label: string;
+  /** Names the value for tests: `count-<name>`. */
+  name: string;
+  value: number;
+  className: string;
+}
+
+function Total({ label, name, value, className }: TotalProps) {
+  return (
+    <div className={className}>
+      <span className="counter-label">{label}</span>
+      <span className="counter-value" data-testid={`count-${name}`}>
+        {formatNumber(value)}
+      </span>
+    </div>
   );
 }

@@ -1,15 +1,18 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-router";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Notice } from "../components/Notice";
+import { NameFilter, NoNameMatch } from "../components/NameFilter";
+import { ErrorNotice, SuccessNotice } from "../components/Notice";
 import { PageHeader } from "../components/PageHeader";
+import { PauseButton, PausedBadge } from "../components/Pausable";
 import { QueueLimits } from "../components/QueueLimits";
 import { QueuePanel } from "../components/QueuePanel";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
+import { useChange } from "../hooks/useChange";
+import { useNameFilter } from "../hooks/useNameFilter";
 import { formatDuration, formatNumber, plural } from "../lib/format";
 import { statePath } from "../lib/paths";
-import { errorMessage } from "../services/http";
 import {
   deleteQueue,
   purgeQueue,
@@ -40,39 +43,13 @@ function waiting(queue: Queue): number {
 
 export default function QueuesPage() {
   const queues = useQuery(queueListQuery());
-  const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
-  const [notice, setNotice] = useState<string | null>(null);
   const [asking, setAsking] = useState<Asking>(null);
   const [editing, setEditing] = useState<Editing>(null);
-  const find = params.get("name") ?? "";
-
-  const shown = useMemo(() => {
-    const needle = find.trim().toLowerCase();
-    return (queues.data ?? []).filter((q) => !needle || q.name.toLowerCase().includes(needle));
-  }, [queues.data, find]);
-
-  const setFind = (value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set("name", value);
-    else next.delete("name");
-    // Typing is not navigation: each keystroke replaces the entry instead of adding one.
-    setParams(next, { replace: true });
-  };
-
-  const refresh = () => {
-    for (const queryKey of [queueKeys.all, statsKeys.current, jobKeys.lists()]) {
-      void queryClient.invalidateQueries({ queryKey });
-    }
-  };
-  const change = useMutation({
-    mutationFn: async (work: () => Promise<string>) => work(),
-    onSuccess: (message) => {
-      setNotice(message);
-      setAsking(null);
-    },
-    onSettled: refresh,
-  });
+  const { find, setFind, shown } = useNameFilter(queues.data);
+  const { change, notice, setNotice, refresh } = useChange(
+    [queueKeys.all, statsKeys.current, jobKeys.lists()],
+    () => setAsking(null),
+  );
 
   const togglePause = (q: Queue) =>
     change.mutate(async () => {
@@ -94,29 +71,13 @@ export default function QueuesPage() {
   return (
     <>
       <PageHeader title="Queues">
-        <input
-          type="search"
-          className="input"
-          placeholder="Filter by name"
-          aria-label="Filter queues by name"
-          value={find}
-          maxLength={100}
-          onChange={(e) => setFind(e.target.value)}
-        />
+        <NameFilter noun="queue" value={find} onChange={setFind} />
         <button type="button" className="button button-primary" onClick={() => setEditing("new")}>
           New queue
         </button>
       </PageHeader>
-      {notice && (
-        <Notice tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Notice>
-      )}
-      {change.isError && (
-        <Notice tone="error" onDismiss={() => change.reset()}>
-          {errorMessage(change.error)}
-        </Notice>
-      )}
+      <SuccessNotice message={notice} onDismiss={() => setNotice(null)} />
+      <ErrorNotice change={change} />
       {queues.isPending && <Loading />}
       {queues.isError && <ErrorPanel error={queues.error} onRetry={() => void queues.refetch()} />}
       {queues.data?.length === 0 && (
@@ -125,11 +86,7 @@ export default function QueuesPage() {
         </Empty>
       )}
       {queues.data && queues.data.length > 0 && shown.length === 0 && (
-        <Empty title={`No queue name contains “${find}”`}>
-          <button type="button" className="button" onClick={() => setFind("")}>
-            Clear the filter
-          </button>
-        </Empty>
+        <NoNameMatch noun="queue" value={find} onChange={setFind} />
       )}
       {shown.length > 0 && (
         <QueueTable
@@ -216,11 +173,7 @@ function QueueTable({ queues, busy, ...on }: QueueTableProps) {
                 </Link>
               </th>
               <td>
-                {q.paused ? (
-                  <span className="badge badge-paused">Paused</span>
-                ) : (
-                  <span className="badge badge-running">Running</span>
-                )}
+                <PausedBadge paused={q.paused} running="Running" />
               </td>
               {SHOWN.map((s) => (
                 <td key={s.state} className="num">
@@ -244,14 +197,7 @@ function QueueTable({ queues, busy, ...on }: QueueTableProps) {
               </td>
               <td className="row-actions">
                 <div>
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={busy}
-                    onClick={() => on.onTogglePause(q)}
-                  >
-                    {q.paused ? "Resume" : "Pause"}
-                  </button>
+                  <PauseButton paused={q.paused} busy={busy} onToggle={() => on.onTogglePause(q)} />
                   <button
                     type="button"
                     className="button"

@@ -1,15 +1,18 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState, type ReactNode } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-router";
 import { ConfirmDialog } from "../components/ConfirmDialog";
-import { Notice } from "../components/Notice";
+import { NameFilter, NoNameMatch } from "../components/NameFilter";
+import { ErrorNotice, SuccessNotice } from "../components/Notice";
 import { PageHeader } from "../components/PageHeader";
+import { PauseButton, PausedBadge } from "../components/Pausable";
 import { RelativeTime } from "../components/RelativeTime";
 import { SchedulePanel } from "../components/SchedulePanel";
 import { Empty, ErrorPanel, Loading } from "../components/Status";
+import { useChange } from "../hooks/useChange";
+import { useNameFilter } from "../hooks/useNameFilter";
 import { lowerFirst } from "../lib/format";
 import { jobPath, statePath } from "../lib/paths";
-import { errorMessage } from "../services/http";
 import { jobKeys } from "../services/jobs";
 import { queueKeys } from "../services/queues";
 import {
@@ -26,38 +29,13 @@ import { statsKeys } from "../services/stats";
 /** Recurring jobs: when each runs, in words, what it last enqueued, and what it does next. */
 export default function SchedulesPage() {
   const schedules = useQuery(scheduleListQuery());
-  const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
-  const [notice, setNotice] = useState<ReactNode>(null);
   const [deleting, setDeleting] = useState<Schedule | null>(null);
   const [creating, setCreating] = useState(false);
-  const find = params.get("name") ?? "";
-
-  const shown = useMemo(() => {
-    const needle = find.trim().toLowerCase();
-    return (schedules.data ?? []).filter((s) => !needle || s.name.toLowerCase().includes(needle));
-  }, [schedules.data, find]);
-
-  const setFind = (value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set("name", value);
-    else next.delete("name");
-    setParams(next, { replace: true });
-  };
-
-  const refresh = () => {
-    for (const queryKey of [scheduleKeys.all, jobKeys.lists(), queueKeys.all, statsKeys.current]) {
-      void queryClient.invalidateQueries({ queryKey });
-    }
-  };
-  const change = useMutation({
-    mutationFn: async (work: () => Promise<ReactNode>) => work(),
-    onSuccess: (message) => {
-      setNotice(message);
-      setDeleting(null);
-    },
-    onSettled: refresh,
-  });
+  const { find, setFind, shown } = useNameFilter(schedules.data);
+  const { change, notice, setNotice, refresh } = useChange(
+    [scheduleKeys.all, jobKeys.lists(), queueKeys.all, statsKeys.current],
+    () => setDeleting(null),
+  );
 
   const on: RowActions = {
     busy: change.isPending,
@@ -84,29 +62,13 @@ export default function SchedulesPage() {
   return (
     <>
       <PageHeader title="Schedules">
-        <input
-          type="search"
-          className="input"
-          placeholder="Filter by name"
-          aria-label="Filter schedules by name"
-          value={find}
-          maxLength={100}
-          onChange={(e) => setFind(e.target.value)}
-        />
+        <NameFilter noun="schedule" value={find} onChange={setFind} />
         <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
           New schedule
         </button>
       </PageHeader>
-      {notice && (
-        <Notice tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Notice>
-      )}
-      {change.isError && (
-        <Notice tone="error" onDismiss={() => change.reset()}>
-          {errorMessage(change.error)}
-        </Notice>
-      )}
+      <SuccessNotice message={notice} onDismiss={() => setNotice(null)} />
+      <ErrorNotice change={change} />
       {schedules.isPending && <Loading />}
       {schedules.isError && (
         <ErrorPanel error={schedules.error} onRetry={() => void schedules.refetch()} />
@@ -118,11 +80,7 @@ export default function SchedulesPage() {
         </Empty>
       )}
       {schedules.data && schedules.data.length > 0 && shown.length === 0 && (
-        <Empty title={`No schedule name contains “${find}”`}>
-          <button type="button" className="button" onClick={() => setFind("")}>
-            Clear the filter
-          </button>
-        </Empty>
+        <NoNameMatch noun="schedule" value={find} onChange={setFind} />
       )}
       {shown.length > 0 && <ScheduleTable schedules={shown} on={on} />}
 
@@ -225,11 +183,7 @@ function ScheduleRow({ schedule: s, on }: { schedule: Schedule; on: RowActions }
         </div>
       </td>
       <td>
-        {s.paused ? (
-          <span className="badge badge-paused">Paused</span>
-        ) : (
-          <span className="badge badge-running">Active</span>
-        )}
+        <PausedBadge paused={s.paused} running="Active" />
       </td>
       <td>
         {s.paused ? <span className="muted">paused</span> : <RelativeTime date={s.nextRunAt} />}
@@ -247,14 +201,7 @@ function ScheduleRow({ schedule: s, on }: { schedule: Schedule; on: RowActions }
       </td>
       <td className="row-actions">
         <div>
-          <button
-            type="button"
-            className="button"
-            disabled={on.busy}
-            onClick={() => on.togglePause(s)}
-          >
-            {s.paused ? "Resume" : "Pause"}
-          </button>
+          <PauseButton paused={s.paused} busy={on.busy} onToggle={() => on.togglePause(s)} />
           <button type="button" className="button" disabled={on.busy} onClick={() => on.trigger(s)}>
             Trigger now
           </button>

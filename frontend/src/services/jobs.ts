@@ -115,14 +115,8 @@ export interface BulkResult {
   summary: string;
 }
 
-interface BulkResultWire {
-  action: JobAction;
-  matched: number;
-  changed: number;
-  skipped: { id: number; reason: string }[];
+interface BulkResultWire extends Omit<BulkResult, "skippedCount"> {
   skipped_count: number;
-  reasons: Record<string, number>;
-  summary: string;
 }
 
 export function toJobSummary(wire: JobSummaryWire): JobSummary {

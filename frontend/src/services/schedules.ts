@@ -11,17 +11,20 @@ interface ScheduleJobWire {
   finished_at: string | null;
 }
 
-interface ScheduleWire {
-  name: string;
-  cron: string;
-  description: string;
-  timezone: string;
-  kind: string;
-  args: unknown;
-  queue: string;
-  priority: number;
-  paused: boolean;
-  source: "code" | "api";
+/** The fields that read the same on the wire as in the page. */
+type SameOnWire =
+  | "name"
+  | "cron"
+  | "description"
+  | "timezone"
+  | "kind"
+  | "args"
+  | "queue"
+  | "priority"
+  | "paused"
+  | "source";
+
+interface ScheduleWire extends Pick<Schedule, SameOnWire> {
   next_run_at: string | null;
   last_run_at: string | null;
   last_job_id: number | null;

@@ -1,13 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { request, toDate } from "./http";
 
-interface WorkerWire {
-  id: string;
-  host: string;
-  pid: number;
-  queues: string[] | null;
-  slots: number;
-  busy: number;
+interface WorkerWire extends Pick<Worker, "id" | "host" | "pid" | "queues" | "slots" | "busy"> {
   jobs: { id: number; kind: string; queue: string; started_at: string | null }[];
   started_at: string | null;
   heartbeat_at: string | null;
