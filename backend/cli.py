@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
@@ -140,6 +140,23 @@ def _queue_names(raw: str | None) -> list[str] | None:
     return names
 
 
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """Ends the /jobstats streams first on a stop signal: they never end by themselves."""
+
+        def __init__(self, config: uvicorn.Config, broadcaster: Any) -> None:
+            super().__init__(config)
+            self.broadcaster = broadcaster
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            self.broadcaster.close_streams()
+            super().handle_exit(sig, frame)
+
+    return Server
+
+
 def _exit_if_threads_linger() -> None:
     # A sync job blocked in C code cannot be interrupted; its job was handed back already, so
     # leave now instead of waiting for the thread at interpreter exit.
@@ -218,8 +235,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings.root_path,
         extra={"action": "serve_started"},
     )
-    # Open /jobstats streams never end by themselves; give them a moment, then close them.
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -227,6 +243,7 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
         timeout_graceful_shutdown=SERVE_SHUTDOWN_SECONDS,
     )
+    _server_class()(config, app.state.broadcaster).run()
     return 0
 
 

@@ -63,3 +63,38 @@ def test_help_lists_every_setting() -> None:
     assert out.returncode == 0
     for name in ["ROOST_DATABASE_URL", "ROOST_CONCURRENCY", "ROOST_LEASE_SECONDS"]:
         assert name in out.stdout
+
+
+def test_serve_stops_at_once_and_cleanly_with_a_stream_open(db_url: str) -> None:
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "ROOST_DATABASE_URL": db_url}
+    cmd = [sys.executable, "-m", "backend.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "roost serve did not start"
+                time.sleep(0.1)
+        client.sendall(b"GET /jobstats HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while b"event: stats" not in received:
+            received += client.recv(65536)
+
+        started = time.monotonic()
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 130, "Ctrl-C's usual exit status"
+        assert time.monotonic() - started < 1.0, "the open stream was ended, not waited for"
+        assert "ERROR" not in server.stderr.read()  # type: ignore[union-attr]
+        client.close()
+    finally:
+        server.kill()

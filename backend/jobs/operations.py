@@ -192,7 +192,9 @@ def _write(
 
 def _values(action: str, now: float, default_attempts: int) -> dict[str, Any]:
     if action == "kill":
-        return {"state": S.DEAD.value, "finished_at": now, "lease_until": None}
+        # A job that already ran keeps the time its last run ended.
+        finished = func.coalesce(job_t.c.finished_at, now)
+        return {"state": S.DEAD.value, "finished_at": finished, "lease_until": None}
     enqueue_now: dict[str, Any] = {
         "state": S.ENQUEUED.value,
         "run_at": now,

@@ -34,6 +34,12 @@ class Subscriber:
     def __init__(self) -> None:
         self._mailbox: asyncio.Queue[Event] = asyncio.Queue(maxsize=1)
         self.skipped = 0
+        self.closed = False
+
+    def close(self) -> None:
+        """End this client's stream at its next read (the server is shutting down)."""
+        self.closed = True
+        self.offer(Event(id=-1, frame=b""))
 
     def offer(self, event: Event) -> None:
         if self._mailbox.full():
@@ -87,6 +93,11 @@ class StatsBroadcaster:
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self._subscribers.discard(sub)
+
+    def close_streams(self) -> None:
+        """End every open stream, so a stopping server need not wait for or cancel them."""
+        for sub in list(self._subscribers):
+            sub.close()
 
     async def _run(self) -> None:
         while True:

@@ -51,6 +51,7 @@ class JobStatsStream:
                 await send(_chunk(f"retry: {RETRY_MS}\n\n".encode()))
                 await self._pump(send, sub)
                 tg.cancel_scope.cancel()
+                await send({"type": "http.response.body", "body": b""})
         except OSError:
             log.debug("stats client went away mid-write", extra={"action": "stream_closed"})
         finally:
@@ -61,6 +62,8 @@ class JobStatsStream:
             frame = b": keep-alive\n\n"
             with anyio.move_on_after(self.keepalive):
                 frame = (await sub.next()).frame
+            if sub.closed:
+                return
             await send(_chunk(frame))
 
 
